@@ -1,0 +1,122 @@
+import { render, screen } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import App from './App.svelte';
+import { BackendError } from './lib/backend';
+import { i18n } from './lib/i18n/index.svelte';
+import { theme } from './lib/theme/index.svelte';
+import { fakeBackend } from './test/fake-backend';
+
+beforeEach(() => {
+  localStorage.clear();
+  i18n.setLocale('zh-CN');
+  theme.set('system');
+});
+
+afterEach(() => {
+  i18n.setLocale('zh-CN');
+});
+
+describe('language switch', () => {
+  it('shows Chinese by default and English after switching, and back', async () => {
+    const user = userEvent.setup();
+    render(App, { backend: fakeBackend() });
+
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Dossier 会话存档审阅');
+    expect(screen.getByRole('button', { name: '连接' })).toBeInTheDocument();
+    expect(document.documentElement.lang).toBe('zh-CN');
+
+    await user.click(screen.getByRole('button', { name: 'English' }));
+
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Dossier chat archive review');
+    expect(screen.getByLabelText('Server URL')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Open demo' })).toBeInTheDocument();
+    expect(screen.queryByText('连接服务器')).toBeNull();
+    expect(document.documentElement.lang).toBe('en');
+    expect(localStorage.getItem('dossier.locale')).toBe('en');
+
+    await user.click(screen.getByRole('button', { name: '中文' }));
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Dossier 会话存档审阅');
+  });
+});
+
+describe('theme switch', () => {
+  it('pins dark and light on <html> and returns to the system setting', async () => {
+    const user = userEvent.setup();
+    render(App, { backend: fakeBackend() });
+
+    expect(document.documentElement.dataset.theme).toBeUndefined();
+    await user.click(screen.getByRole('button', { name: '深色' }));
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    expect(screen.getByRole('button', { name: '深色' })).toHaveAttribute('aria-pressed', 'true');
+    await user.click(screen.getByRole('button', { name: '浅色' }));
+    expect(document.documentElement.dataset.theme).toBe('light');
+    await user.click(screen.getByRole('button', { name: '跟随系统' }));
+    expect(document.documentElement.dataset.theme).toBeUndefined();
+  });
+});
+
+describe('first-run screen', () => {
+  it('sends the connect form to the backend and shows its typed error', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    render(App, { backend });
+
+    await user.type(screen.getByLabelText('服务器地址'), ' https://archive.example.com ');
+    await user.type(screen.getByLabelText('用户名'), 'zhang.wei');
+    await user.type(screen.getByLabelText('密码'), 's3cret');
+    await user.click(screen.getByRole('button', { name: '连接' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveAttribute('data-code', 'not_available');
+    expect(alert).toHaveTextContent('此功能尚未提供');
+    expect(alert).toHaveTextContent('the archive server is not built yet');
+    expect(backend.connects).toEqual([
+      { serverUrl: 'https://archive.example.com', user: 'zhang.wei', password: 's3cret' },
+    ]);
+
+    await user.click(screen.getByRole('button', { name: '关闭' }));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('shows the error of open demo', async () => {
+    const user = userEvent.setup();
+    render(App, { backend: fakeBackend() });
+
+    await user.click(screen.getByRole('button', { name: '打开演示' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('the demo archive is not built yet');
+  });
+
+  it('shows an ACL refusal as a shell error, not as a crash', async () => {
+    const user = userEvent.setup();
+    render(App, {
+      backend: fakeBackend({ openDemo: () => Promise.reject('Command open_demo not allowed by ACL') }),
+    });
+
+    await user.click(screen.getByRole('button', { name: '打开演示' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveAttribute('data-code', 'ipc');
+    expect(alert).toHaveTextContent('Command open_demo not allowed by ACL');
+  });
+});
+
+describe('footer', () => {
+  it('shows the version and platform the backend reports', async () => {
+    render(App, { backend: fakeBackend() });
+
+    const footer = screen.getByTestId('app-info');
+    expect(await screen.findByText('版本 0.1.0')).toBeInTheDocument();
+    expect(footer).toHaveTextContent('linux x86_64');
+  });
+
+  it('says so when app info cannot be read', async () => {
+    render(App, {
+      backend: fakeBackend({ appInfo: () => Promise.reject(new BackendError('no_backend', 'plain browser')) }),
+    });
+
+    expect(await screen.findByText('无法读取应用信息')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,40 @@
+// Transport types of the shell's commands. They mirror `src-tauri/src/commands.rs` and
+// `src-tauri/src/error.rs`; once `crates/api` exists they are generated from Rust (DESIGN.md
+// "Types across the boundary") and this file is replaced by the generated one.
+
+/** What `app_info` returns: shown in the footer. */
+export interface AppInfo {
+  /** The application version (the Cargo workspace version). */
+  version: string;
+  /** Operating system as Rust names it: `linux`, `windows`, `macos`. */
+  os: string;
+  /** CPU architecture as Rust names it: `x86_64`, `aarch64`. */
+  arch: string;
+  /** Version of the system webview, when the shell could read it. */
+  webview: string | null;
+}
+
+/** Arguments of `connect_server`. */
+export interface ConnectRequest {
+  serverUrl: string;
+  user: string;
+  password: string;
+}
+
+/** The serialised error every command rejects with: `{code, message}`. */
+export interface ApiErrorPayload {
+  code: string;
+  message: string;
+}
+
+/**
+ * Error codes the UI acts on.
+ *
+ * - `not_available`: the shell answered, but the feature is not built yet.
+ * - `ipc`: Tauri itself refused the call (command unknown, or not allowed by the capability).
+ * - `no_backend`: the page runs outside the desktop shell (a plain browser).
+ * - `unknown`: anything else; the message says what happened.
+ */
+export type ErrorCode = 'not_available' | 'ipc' | 'no_backend' | 'unknown';
+
+export const ERROR_CODES: readonly ErrorCode[] = ['not_available', 'ipc', 'no_backend', 'unknown'];
