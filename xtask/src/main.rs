@@ -1,0 +1,268 @@
+//! The project's two commands, portable across Debian, Windows and macOS:
+//!
+//! - `cargo xtask demo`: build what exists and start the app on a demo archive;
+//! - `cargo xtask test`: the whole test suite (what CI runs through `.ci/run`).
+//!
+//! On Debian/Ubuntu missing system packages are installed with apt-get when running as root;
+//! otherwise the exact install line is printed and the command stops. npm packages come from
+//! the lockfile. Std only, so this builds in seconds before anything else.
+
+use std::env;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+/// Debian packages the build needs (Tauri's WebKitGTK shell, OpenSSL headers for the vault later).
+const BUILD_PACKAGES: &[&str] = &[
+    "pkg-config",
+    "libwebkit2gtk-4.1-dev",
+    "libxdo-dev",
+    "libssl-dev",
+    "librsvg2-dev",
+];
+/// Debian packages the tests need on top: a virtual display and CJK fonts for the real window.
+const TEST_PACKAGES: &[&str] = &["xvfb", "webkit2gtk-driver", "fonts-noto-cjk", "xauth"];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo(&args[1..]),
+        Some("test") => test(),
+        _ => {
+            eprintln!("usage: cargo xtask demo [--messages N] | cargo xtask test");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn step(what: &str) {
+    eprintln!("\n==> {what}");
+}
+
+/// Runs a command in the repository root, failing with its description when it fails.
+fn run(program: &str, args: &[&str]) -> Result {
+    run_in(&root(), program, args)
+}
+
+fn run_in(dir: &Path, program: &str, args: &[&str]) -> Result {
+    let status = command(program)
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .map_err(|e| format!("could not start `{program}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+/// `npm` is `npm.cmd` on Windows.
+fn command(program: &str) -> Command {
+    if cfg!(windows) && program == "npm" {
+        Command::new("npm.cmd")
+    } else {
+        Command::new(program)
+    }
+}
+
+fn cargo() -> String {
+    env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+fn ci() -> bool {
+    env::var_os("CI").is_some_and(|v| !v.is_empty() && v != OsStr::new("false"))
+}
+
+/// Installs missing Debian packages (as root) or prints the line that would.
+fn ensure_packages(packages: &[&str]) -> Result {
+    if !cfg!(target_os = "linux") || !Path::new("/usr/bin/dpkg-query").exists() {
+        return Ok(()); // Windows and macOS ship their webview; see README for prerequisites.
+    }
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
+        .filter(|p| {
+            let out = Command::new("dpkg-query")
+                .args(["-W", "-f=${Status}", p])
+                .output();
+            !out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let line = format!("apt-get install -y --no-install-recommends {}", missing.join(" "));
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+    if !is_root {
+        return Err(format!(
+            "missing system packages; install them with:\n    sudo apt-get update && sudo {line}"
+        ));
+    }
+    step(&format!("installing system packages: {}", missing.join(" ")));
+    run("apt-get", &["update", "-qq"])?;
+    let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    args.extend(&missing);
+    let status = Command::new("apt-get")
+        .args(&args)
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .status()
+        .map_err(|e| format!("could not start apt-get: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{line}` failed"))
+    }
+}
+
+/// Installs the UI's npm packages from the lockfile (skipped locally when already current).
+fn ensure_npm() -> Result {
+    let ui = root().join("ui");
+    let stamp = ui.join("node_modules/.package-lock.json");
+    let lock = ui.join("package-lock.json");
+    let current = match (
+        stamp.metadata().and_then(|m| m.modified()),
+        lock.metadata().and_then(|m| m.modified()),
+    ) {
+        (Ok(installed), Ok(locked)) => installed >= locked,
+        _ => false,
+    };
+    if ci() || !current {
+        step("npm ci (ui/, from the lockfile)");
+        run_in(&ui, "npm", &["ci", "--no-audit", "--no-fund"])?;
+    }
+    Ok(())
+}
+
+fn build_ui() -> Result {
+    ensure_npm()?;
+    step("building the UI into ui/dist");
+    run_in(&root().join("ui"), "npm", &["run", "build"])
+}
+
+fn test() -> Result {
+    let mut packages = BUILD_PACKAGES.to_vec();
+    packages.extend(TEST_PACKAGES);
+    ensure_packages(&packages)?;
+    // The shell embeds ui/dist at compile time, so the UI is built before any Rust compiles.
+    build_ui()?;
+    let ui = root().join("ui");
+    step("UI: type check (svelte-check, tsc)");
+    run_in(&ui, "npm", &["run", "check"])?;
+    step("UI: component tests (Vitest)");
+    run_in(&ui, "npm", &["test"])?;
+    step("cargo fmt --check");
+    run(&cargo(), &["fmt", "--all", "--check"])?;
+    step("cargo clippy -D warnings");
+    run(
+        &cargo(),
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    step("Rust tests");
+    run(&cargo(), &["test", "--workspace", "--locked"])?;
+    eprintln!("\nall checks passed");
+    Ok(())
+}
+
+fn demo(args: &[String]) -> Result {
+    let messages = match args {
+        [] => "20000".to_owned(),
+        [flag, n] if flag == "--messages" && n.parse::<u64>().is_ok() => n.clone(),
+        _ => return Err("usage: cargo xtask demo [--messages N]".to_owned()),
+    };
+    ensure_packages(BUILD_PACKAGES)?;
+    build_ui()?;
+    step("building dossier and the desktop app");
+    run(
+        &cargo(),
+        &["build", "--locked", "-p", "dossier-cli", "-p", "dossier-app"],
+    )?;
+
+    let target = env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"));
+    let exe = |name: &str| {
+        target
+            .join("debug")
+            .join(format!("{name}{}", env::consts::EXE_SUFFIX))
+    };
+    let dossier = exe("dossier");
+    let archive = target.join("demo-archive");
+    step(&format!(
+        "generating a demo archive of {messages} messages in {}",
+        archive.display()
+    ));
+    let dossier = dossier.to_str().ok_or("target path is not UTF-8")?;
+    let archive_arg = archive.to_str().ok_or("target path is not UTF-8")?;
+    run(
+        dossier,
+        &[
+            "server",
+            "demo",
+            "--out",
+            archive_arg,
+            "--messages",
+            &messages,
+            "--seed",
+            "1",
+        ],
+    )?;
+    step("checking the archive's messages with `dossier wecom check`");
+    let mut files: Vec<String> = std::fs::read_dir(&archive)
+        .map_err(|e| format!("{}: {e}", archive.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(OsStr::to_str)
+                .is_some_and(|n| n.starts_with("messages") && n.ends_with(".jsonl"))
+        })
+        .filter_map(|p| p.to_str().map(str::to_owned))
+        .collect();
+    files.sort();
+    let mut check = vec!["wecom", "check"];
+    check.extend(files.iter().map(String::as_str));
+    run(dossier, &check)?;
+
+    eprintln!(
+        "\nNot built yet: the archive server (issue 5) and sync (issue 8). Until they land the app opens \
+         on its first-run screen; the demo archive above is what they will serve."
+    );
+    if cfg!(target_os = "linux")
+        && env::var_os("DISPLAY").is_none()
+        && env::var_os("WAYLAND_DISPLAY").is_none()
+    {
+        return Err("no display: run this from a desktop session (or under `xvfb-run`)".to_owned());
+    }
+    step("starting the app");
+    run(
+        exe("dossier-app").to_str().ok_or("target path is not UTF-8")?,
+        &[],
+    )
+}
