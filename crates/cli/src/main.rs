@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod rules;
 mod wecom;
 
 #[derive(Parser)]
@@ -21,11 +22,14 @@ struct Cli {
 enum Command {
     /// WeCom archive formats: check message files.
     Wecom(wecom::WecomArgs),
+    /// The rules engine: check messages against a rules file, score sentiment, read QR codes.
+    Rules(rules::RulesArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Wecom(args) => wecom::run(args),
+        Command::Rules(args) => rules::run(args),
     }
 }

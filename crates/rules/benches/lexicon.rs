@@ -1,0 +1,2 @@
+//! Lexicon benchmark (filled in below).
+fn main() {}

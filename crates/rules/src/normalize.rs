@@ -1,0 +1,276 @@
+//! Text normalisation shared by the rules and by search.
+//!
+//! [`normalize`] folds a text the way an evader cannot get around: Unicode NFKC (full-width →
+//! half-width, circled and mathematical letters and digits → plain ones, compatibility ideographs),
+//! lower case, traditional → simplified Chinese (OpenCC's `TSCharacters` table), and it drops
+//! *noise* — every character that is neither a letter nor a digit: spaces, punctuation, symbols,
+//! emoji, control and zero-width/format characters, stray combining marks. Letters and digits are
+//! never dropped, so a letter inserted between the characters of a word still breaks a match.
+//!
+//! Every normalised character remembers the index of the original character it came from, so a
+//! match in the normalised text maps back to an exact span of the original, in Unicode characters.
+//!
+//! The folding of each character is precomputed once per process for the first two Unicode planes
+//! (a table lookup per character); other characters are folded on the fly.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// The OpenCC traditional → simplified character table (see `data/opencc/README.md`).
+const TS_CHARACTERS: &str = include_str!("../data/opencc/TSCharacters.txt");
+
+/// How one original character folds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fold {
+    /// Noise: dropped from the normalised text.
+    Noise,
+    /// Folds to one character (often itself).
+    Char(char),
+    /// Folds to several characters (NFKC expansions such as `㍿` → `株式会社`, `ﬁ` → `fi`).
+    Str(&'static str),
+}
+
+/// A normalised text and its map back to the original.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Normalized {
+    /// The normalised text: folded, noise removed.
+    pub text: String,
+    /// For each character of `text`, the index (in characters) of the original character it came
+    /// from. Non-decreasing; equal neighbours come from one expanded original character.
+    pub map: Vec<u32>,
+}
+
+impl Normalized {
+    /// The index in characters of `text` of the character that starts at byte `byte`.
+    pub fn char_index(&self, byte: usize) -> usize {
+        // Count the bytes that start a UTF-8 sequence (everything but continuation bytes).
+        self.text.as_bytes()[..byte]
+            .iter()
+            .filter(|&&b| (b as i8) >= -0x40)
+            .count()
+    }
+
+    /// The span of the original text, in characters, end exclusive, that the normalised bytes
+    /// `start..end` (a non-empty match on character boundaries) came from.
+    pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
+        let first = self.char_index(start);
+        let count = self.text[start..end].chars().count().max(1);
+        self.original_char_span(first, first + count)
+    }
+
+    /// The span of the original text, in characters, end exclusive, that the normalised characters
+    /// `first..end` (non-empty) came from.
+    pub fn original_char_span(&self, first: usize, end: usize) -> (usize, usize) {
+        (self.map[first] as usize, self.map[end - 1] as usize + 1)
+    }
+
+    /// Whether noise was skipped just before normalised character `i` (or `i` is the first).
+    pub fn gap_before(&self, i: usize) -> bool {
+        i == 0 || self.map[i] > self.map[i - 1] + 1
+    }
+
+    /// Empties both parts, keeping their capacity.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.map.clear();
+    }
+}
+
+/// Normalises `text` (see the module documentation).
+pub fn normalize(text: &str) -> Normalized {
+    let mut out = Normalized {
+        text: String::with_capacity(text.len()),
+        map: Vec::with_capacity(text.len() / 2),
+    };
+    normalize_into(text, &mut out);
+    out
+}
+
+/// Normalises `text` into `out`, replacing its contents and reusing its buffers.
+pub fn normalize_into(text: &str, out: &mut Normalized) {
+    out.clear();
+    let table = table();
+    for (i, c) in text.chars().enumerate() {
+        let i = i as u32;
+        let f = match table.chars.get(c as usize) {
+            Some(&f) if f == NOISE => continue,
+            Some(&f) if f == MULTI => table.fold_multi(c),
+            Some(&f) => {
+                out.text.push(f);
+                out.map.push(i);
+                continue;
+            }
+            None => fold_uncached(c, table),
+        };
+        match f {
+            Fold::Noise => {}
+            Fold::Char(f) => {
+                out.text.push(f);
+                out.map.push(i);
+            }
+            Fold::Str(s) => {
+                for f in s.chars() {
+                    out.text.push(f);
+                    out.map.push(i);
+                }
+            }
+        }
+    }
+}
+
+/// The normalised form of a word or phrase: [`normalize`] without the map.
+pub fn normalize_word(word: &str) -> String {
+    normalize(word).text
+}
+
+/// How `c` folds.
+pub fn fold(c: char) -> Fold {
+    let table = table();
+    match table.chars.get(c as usize) {
+        Some(&f) if f == NOISE => Fold::Noise,
+        Some(&f) if f == MULTI => table.fold_multi(c),
+        Some(&f) => Fold::Char(f),
+        None => fold_uncached(c, table),
+    }
+}
+
+/// Whether `c` is noise: neither a letter nor a digit once folded (spaces, punctuation, symbols,
+/// emoji, control, zero-width and other format characters, stray combining marks).
+pub fn is_noise(c: char) -> bool {
+    fold(c) == Fold::Noise
+}
+
+/// Traditional → simplified for one character (OpenCC `TSCharacters`, first candidate); other
+/// characters are returned unchanged.
+pub fn to_simplified(c: char) -> char {
+    table().t2s.get(&c).copied().unwrap_or(c)
+}
+
+/// Sentinels in the per-character table. Both are noncharacters, which fold to noise themselves,
+/// so they can never be a real folding.
+const NOISE: char = '\u{FFFF}';
+const MULTI: char = '\u{FFFE}';
+
+/// How many characters the precomputed table covers: the BMP and plane 1 (emoji, mathematical
+/// alphanumerics).
+const TABLE_LEN: usize = 0x2_0000;
+
+struct Table {
+    chars: Vec<char>,
+    multi: HashMap<char, &'static str>,
+    t2s: HashMap<char, char>,
+}
+
+impl Table {
+    fn fold_multi(&self, c: char) -> Fold {
+        self.multi.get(&c).map_or(Fold::Noise, |s| Fold::Str(s))
+    }
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(build_table)
+}
+
+fn parse_t2s() -> HashMap<char, char> {
+    let mut t2s = HashMap::with_capacity(4200);
+    for line in TS_CHARACTERS.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let mut parts = line.split('\t');
+        let (Some(from), Some(to)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let mut from_chars = from.chars();
+        let (Some(from), None) = (from_chars.next(), from_chars.next()) else {
+            continue;
+        };
+        if let Some(to) = to.split(' ').next().and_then(|t| {
+            let mut cs = t.chars();
+            cs.next().filter(|_| cs.next().is_none())
+        }) {
+            t2s.insert(from, to);
+        }
+    }
+    t2s
+}
+
+fn build_table() -> Table {
+    let t2s = parse_t2s();
+    let mut table = Table {
+        chars: Vec::with_capacity(TABLE_LEN),
+        multi: HashMap::new(),
+        t2s,
+    };
+    let mut buf = Vec::new();
+    for cp in 0..TABLE_LEN as u32 {
+        let Some(c) = char::from_u32(cp) else {
+            table.chars.push(NOISE);
+            continue;
+        };
+        buf.clear();
+        fold_chars(c, &table.t2s, &mut buf);
+        match buf.as_slice() {
+            [] => table.chars.push(NOISE),
+            [f] => table.chars.push(*f),
+            many => {
+                let s: String = many.iter().collect();
+                table.multi.insert(c, Box::leak(s.into_boxed_str()));
+                table.chars.push(MULTI);
+            }
+        }
+    }
+    table
+}
+
+/// The folding pipeline for one character: NFKC, lower case, traditional → simplified, then
+/// noise removal.
+fn fold_chars(c: char, t2s: &HashMap<char, char>, out: &mut Vec<char>) {
+    for d in std::iter::once(c).nfkc() {
+        for l in d.to_lowercase() {
+            let s = t2s.get(&l).copied().unwrap_or(l);
+            if s.is_alphanumeric() {
+                out.push(s);
+            }
+        }
+    }
+}
+
+fn fold_uncached(c: char, table: &Table) -> Fold {
+    let mut buf = Vec::new();
+    fold_chars(c, &table.t2s, &mut buf);
+    match buf.as_slice() {
+        [] => Fold::Noise,
+        [f] => Fold::Char(*f),
+        // Expansions outside the first two planes are vanishingly rare; keep the first character
+        // rather than leak memory per call.
+        [f, ..] => Fold::Char(*f),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opencc_table_parses() {
+        let t2s = parse_t2s();
+        assert!(t2s.len() > 4000, "{}", t2s.len());
+        assert_eq!(t2s[&'證'], '证');
+        assert_eq!(t2s[&'乾'], '干');
+    }
+
+    #[test]
+    fn folds() {
+        assert_eq!(normalize("保證 ＶＸ！").text, "保证vx");
+        assert_eq!(normalize("保\u{200B}本").map, vec![0, 2]);
+        assert_eq!(fold('㍿'), Fold::Str("株式会社"));
+        assert_eq!(fold('😀'), Fold::Noise);
+        assert_eq!(fold('𝐕'), Fold::Char('v'));
+        assert_eq!(fold('⑨'), Fold::Char('9'));
+        assert_eq!(fold('𠀀'), Fold::Char('𠀀'));
+    }
+}
