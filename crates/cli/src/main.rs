@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod rules;
+mod server;
 mod wecom;
 
 #[derive(Parser)]
@@ -24,6 +25,8 @@ enum Command {
     Wecom(wecom::WecomArgs),
     /// The rules engine: check messages against a rules file, score sentiment, read QR codes.
     Rules(rules::RulesArgs),
+    /// Archive server administration: `demo` writes a synthetic archive.
+    Server(server::ServerArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,5 +34,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Wecom(args) => wecom::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Server(args) => server::run(args),
     }
 }
