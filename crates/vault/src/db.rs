@@ -1,0 +1,1238 @@
+//! The SQLCipher database: [`Db`] (connections and transactions), [`Tx`] (typed writes) and
+//! [`Queries`] (typed reads, on both [`Tx`] and [`Reader`]).
+//!
+//! Every connection is opened with the raw 256-bit key and `cipher_page_size` before its first
+//! read. There is no way to open the cache without a key: if the linked SQLite is not SQLCipher the
+//! open fails ([`InternalError::NoSqlCipher`]).
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use dossier_model::{
+    Annotation, AnnotationTarget, AuditRecord, ConversationKey, Department, Employee, Event, EventKind,
+    ExternalContact, Grant, Group, Hit, Message, MsgId, RoomId, UserId,
+};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params};
+use zeroize::Zeroizing;
+
+use crate::crypto::KEY_LEN;
+use crate::error::{Error, IntegrityError, InternalError, Result, UserError};
+use crate::schema;
+
+/// SQLCipher page size in bytes. Chosen by measurement (see the crate docs and `benches/vault.rs`):
+/// 16 KiB amortises the per-page HMAC and encryption over more rows than 4 KiB.
+pub const PAGE_SIZE: u32 = 16384;
+
+/// File name of the database inside the profile's `db/` directory.
+pub const DB_FILE: &str = "cache.db";
+
+enum Keying {
+    Key(Zeroizing<[u8; KEY_LEN]>),
+    #[cfg(feature = "plaintext-bench")]
+    Plain,
+}
+
+/// The encrypted database of a profile: one writer connection and a small pool of readers (WAL).
+pub struct Db {
+    path: PathBuf,
+    shown: PathBuf,
+    keying: Keying,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Db({:?})", self.shown)
+    }
+}
+
+impl Db {
+    /// Opens (creating if needed) the database at `path` with `key`, migrating it to the latest
+    /// schema. `shown` is the name used in integrity errors.
+    pub(crate) fn open(path: &Path, shown: PathBuf, key: Zeroizing<[u8; KEY_LEN]>) -> Result<Self> {
+        Self::open_keyed(path, shown, Keying::Key(key), schema::LATEST)
+    }
+
+    /// Opens at a given schema version (migration tests).
+    #[cfg(test)]
+    pub(crate) fn open_at_version(path: &Path, key: Zeroizing<[u8; KEY_LEN]>, version: u32) -> Result<Self> {
+        Self::open_keyed(path, path.to_owned(), Keying::Key(key), version)
+    }
+
+    /// Opens an **unencrypted** database with the same schema and code paths, for the benchmark's
+    /// baseline only. Not compiled into the product (feature `plaintext-bench`).
+    #[cfg(feature = "plaintext-bench")]
+    pub fn open_plaintext_for_benchmark(path: &Path) -> Result<Self> {
+        Self::open_keyed(path, path.to_owned(), Keying::Plain, schema::LATEST)
+    }
+
+    fn open_keyed(path: &Path, shown: PathBuf, keying: Keying, version: u32) -> Result<Self> {
+        let mut writer = connect(path, &shown, &keying)?;
+        schema::migrate_to(&mut writer, version).map_err(|e| classify(e, &shown))?;
+        Ok(Self {
+            path: path.to_owned(),
+            shown,
+            keying,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in an immediate (write) transaction; commits when it returns `Ok`, rolls back
+    /// otherwise. One writer at a time.
+    pub fn write<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let run = || -> Result<T> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let wrapped = Tx { tx };
+            let out = f(&wrapped)?;
+            wrapped.tx.commit()?;
+            Ok(out)
+        };
+        run().map_err(|e| classify(e, &self.shown))
+    }
+
+    /// Runs `f` on a read snapshot (a deferred transaction on a pooled reader connection), which
+    /// does not wait for the writer.
+    pub fn read<T>(&self, f: impl FnOnce(&Reader<'_>) -> Result<T>) -> Result<T> {
+        let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let mut conn = match pooled {
+            Some(c) => c,
+            None => connect(&self.path, &self.shown, &self.keying)?,
+        };
+        let out = (|| -> Result<T> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let out = f(&Reader { conn: &tx })?;
+            tx.finish()?;
+            Ok(out)
+        })();
+        let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        if pool.len() < 8 {
+            pool.push(conn);
+        }
+        out.map_err(|e| classify(e, &self.shown))
+    }
+
+    /// Checkpoints the WAL into the main file (for instance before a backup).
+    pub fn checkpoint(&self) -> Result<()> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .map_err(|e| classify(e.into(), &self.shown))
+    }
+
+    /// Runs SQLite's full consistency check and SQLCipher's page HMAC check; an [`IntegrityError`]
+    /// names the database when either fails.
+    pub fn verify(&self) -> Result<()> {
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let run = || -> Result<()> {
+            if matches!(self.keying, Keying::Key(_)) {
+                let mut stmt = conn.prepare("PRAGMA cipher_integrity_check")?;
+                let problems: Vec<String> = stmt
+                    .query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                if !problems.is_empty() {
+                    return Err(IntegrityError::new(&self.shown, problems.join("; ")).into());
+                }
+            }
+            let ok: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+            if ok != "ok" {
+                return Err(IntegrityError::new(&self.shown, ok).into());
+            }
+            Ok(())
+        };
+        run().map_err(|e| classify(e, &self.shown))
+    }
+}
+
+fn connect(path: &Path, shown: &Path, keying: &Keying) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    match keying {
+        Keying::Key(key) => {
+            let version: Option<String> = conn
+                .query_row("PRAGMA cipher_version", [], |r| r.get(0))
+                .optional()?;
+            if version.as_deref().is_none_or(str::is_empty) {
+                return Err(InternalError::NoSqlCipher.into());
+            }
+            let hex_key = Zeroizing::new(hex::encode(key.as_ref()));
+            let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex_key.as_str()));
+            conn.execute_batch(&pragma)?;
+            conn.execute_batch(&format!("PRAGMA cipher_page_size = {PAGE_SIZE};"))?;
+        }
+        #[cfg(feature = "plaintext-bench")]
+        Keying::Plain => {
+            conn.execute_batch(&format!("PRAGMA page_size = {PAGE_SIZE};"))?;
+        }
+    }
+    // The first read decrypts page 1: a wrong key or a damaged header shows here.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        .map_err(|e| classify(e.into(), shown))?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA foreign_keys = ON;",
+    )?;
+    Ok(conn)
+}
+
+/// Maps SQLite's "corrupt" and "not a database" (what SQLCipher reports when a page fails its
+/// HMAC) to an integrity error naming the database.
+fn classify(e: Error, shown: &Path) -> Error {
+    if let Error::Internal(InternalError::Sqlite(rusqlite::Error::SqliteFailure(f, _))) = &e
+        && matches!(f.code, ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase)
+    {
+        return IntegrityError::new(
+            shown,
+            format!("{e} (a page does not authenticate or the file is damaged)"),
+        )
+        .into();
+    }
+    e
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// The text key the database uses for a conversation: `s:<a>\u{1f}<b>` or `g:<roomid>`.
+pub fn conv_key(key: &ConversationKey) -> String {
+    match key {
+        ConversationKey::Single(a, b) => format!("s:{}\u{1f}{}", a.0, b.0),
+        ConversationKey::Group(room) => format!("g:{}", room.0),
+    }
+}
+
+/// Parses [`conv_key`] output.
+pub fn parse_conv_key(s: &str) -> Option<ConversationKey> {
+    if let Some(room) = s.strip_prefix("g:") {
+        return Some(ConversationKey::Group(RoomId(room.to_owned())));
+    }
+    let (a, b) = s.strip_prefix("s:")?.split_once('\u{1f}')?;
+    Some(ConversationKey::Single(
+        UserId(a.to_owned()),
+        UserId(b.to_owned()),
+    ))
+}
+
+fn to_i64(what: &str, v: u64) -> Result<i64> {
+    i64::try_from(v)
+        .map_err(|_| UserError::Invalid(format!("{what} {v} exceeds the database's integer range")).into())
+}
+
+fn json_str<T: serde::Serialize>(v: &T) -> Result<String> {
+    Ok(serde_json::to_string(v)?)
+}
+
+/// A short stable name for an enum that serialises as a string (`snake_case` serde names).
+fn enum_name<T: serde::Serialize>(v: &T) -> Result<String> {
+    match serde_json::to_value(v)? {
+        serde_json::Value::String(s) => Ok(s),
+        other => Ok(other.to_string()),
+    }
+}
+
+/// A message as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredMessage {
+    /// Local row id (what the search index stores).
+    pub id: i64,
+    /// The message.
+    pub message: Message,
+    /// `Content::text()`, as stored for display and search.
+    pub text: String,
+    /// The change-feed seq that delivered it.
+    pub feed_seq: i64,
+}
+
+/// Whether [`Tx::put_message`] added a row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Put {
+    /// A new row with this id.
+    Inserted(i64),
+    /// The msgid was already stored under this id; nothing changed.
+    Existing(i64),
+}
+
+impl Put {
+    /// The row id either way.
+    pub fn id(self) -> i64 {
+        match self {
+            Put::Inserted(id) | Put::Existing(id) => id,
+        }
+    }
+}
+
+/// A conversation summary row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConversationRow {
+    /// Which conversation.
+    pub key: ConversationKey,
+    /// Earliest message time, ms.
+    pub first_time: i64,
+    /// Latest message time, ms.
+    pub last_time: i64,
+    /// Number of cached messages.
+    pub messages: i64,
+}
+
+/// A position in a conversation (time, row id) used to page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Anchor {
+    /// Message time, ms.
+    pub msgtime: i64,
+    /// Row id (breaks ties between messages of the same millisecond).
+    pub id: i64,
+}
+
+/// Which way to page from an anchor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Older messages, newest first.
+    Before,
+    /// Newer messages, oldest first.
+    After,
+}
+
+/// A media record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MediaRow {
+    /// The SDK file id.
+    pub sdkfileid: String,
+    /// The blob's id in the media store.
+    pub blob: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+    /// MIME type when known.
+    pub mime: Option<String>,
+    /// The thumbnail's blob id, when one was made.
+    pub thumb: Option<String>,
+}
+
+/// An outbox item waiting to be sent to the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxItem {
+    /// Queue id.
+    pub id: i64,
+    /// What it is (`annotation`, …); the sync crate defines the kinds.
+    pub kind: String,
+    /// Payload, JSON.
+    pub payload: String,
+    /// When queued, ms.
+    pub created_at: i64,
+    /// Failed attempts so far.
+    pub attempts: i64,
+}
+
+/// A local (not yet accepted) annotation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalAnnotation {
+    /// The annotation as edited.
+    pub annotation: Annotation,
+    /// The server version the edit started from (0: created offline).
+    pub base_version: u64,
+}
+
+/// Typed reads, available inside [`Db::read`] and [`Db::write`].
+pub trait Queries {
+    /// The underlying connection, for queries this crate does not offer yet.
+    fn sql(&self) -> &Connection;
+
+    /// The last applied change-feed seq (0 when nothing was applied).
+    fn cursor(&self) -> Result<i64> {
+        Ok(self
+            .sql()
+            .query_row("SELECT value FROM sync_state WHERE key = 'cursor'", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .unwrap_or(0))
+    }
+
+    /// A message by msgid.
+    fn message(&self, msgid: &str) -> Result<Option<StoredMessage>> {
+        let mut stmt = self
+            .sql()
+            .prepare_cached(&format!("{SELECT_MESSAGE} WHERE msgid = ?1"))?;
+        let row = stmt.query_row([msgid], message_row).optional()?;
+        row.transpose()
+    }
+
+    /// Messages by row id, in the order of `ids` (missing ids are skipped).
+    fn messages_by_ids(&self, ids: &[i64]) -> Result<Vec<StoredMessage>> {
+        let mut stmt = self
+            .sql()
+            .prepare_cached(&format!("{SELECT_MESSAGE} WHERE id = ?1"))?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(m) = stmt.query_row([id], message_row).optional()? {
+                out.push(m?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The raw WeCom record kept as evidence.
+    fn raw_message(&self, msgid: &str) -> Result<Option<String>> {
+        Ok(self
+            .sql()
+            .query_row("SELECT raw FROM messages WHERE msgid = ?1", [msgid], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+
+    /// A page of a conversation. Without an anchor: the newest `limit` messages (`Before`) or the
+    /// oldest (`After`). `Before` returns newest first, `After` oldest first.
+    fn conversation_page(
+        &self,
+        conv: &ConversationKey,
+        anchor: Option<Anchor>,
+        direction: Direction,
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>> {
+        let key = conv_key(conv);
+        let (min, max) = (
+            Anchor {
+                msgtime: i64::MIN,
+                id: i64::MIN,
+            },
+            Anchor {
+                msgtime: i64::MAX,
+                id: i64::MAX,
+            },
+        );
+        let sql = match direction {
+            Direction::Before => format!(
+                "{SELECT_MESSAGE} WHERE conv = ?1 AND (msgtime, id) < (?2, ?3) ORDER BY msgtime DESC, id DESC LIMIT ?4"
+            ),
+            Direction::After => format!(
+                "{SELECT_MESSAGE} WHERE conv = ?1 AND (msgtime, id) > (?2, ?3) ORDER BY msgtime ASC, id ASC LIMIT ?4"
+            ),
+        };
+        let a = anchor.unwrap_or(if direction == Direction::Before { max } else { min });
+        let mut stmt = self.sql().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![key, a.msgtime, a.id, limit as i64], message_row)?;
+        let mut out = Vec::with_capacity(limit);
+        for r in rows {
+            out.push(r??);
+        }
+        Ok(out)
+    }
+
+    /// Conversations a participant (employee or customer) takes part in, most recent first:
+    /// single chats by participant, group chats by membership or by room.
+    fn conversations_of(&self, userid: &UserId) -> Result<Vec<ConversationRow>> {
+        let mut stmt = self.sql().prepare_cached(
+            "SELECT conv, first_time, last_time, messages FROM conversations WHERE a = ?1 OR b = ?1
+             UNION
+             SELECT c.conv, c.first_time, c.last_time, c.messages FROM conversations c
+               JOIN group_members m ON m.roomid = c.roomid WHERE m.userid = ?1
+             ORDER BY 3 DESC",
+        )?;
+        let rows = stmt.query_map([&userid.0], conversation_row)?;
+        rows.filter_map(|r| r.transpose())
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(Into::into)
+    }
+
+    /// A conversation's summary.
+    fn conversation(&self, conv: &ConversationKey) -> Result<Option<ConversationRow>> {
+        let mut stmt = self.sql().prepare_cached(
+            "SELECT conv, first_time, last_time, messages FROM conversations WHERE conv = ?1",
+        )?;
+        Ok(stmt
+            .query_row([conv_key(conv)], conversation_row)
+            .optional()?
+            .flatten())
+    }
+
+    /// All employees, by name.
+    fn employees(&self) -> Result<Vec<Employee>> {
+        json_rows(self.sql(), "SELECT json FROM employees ORDER BY name, userid", [])
+    }
+
+    /// One employee.
+    fn employee(&self, userid: &UserId) -> Result<Option<Employee>> {
+        Ok(json_rows(
+            self.sql(),
+            "SELECT json FROM employees WHERE userid = ?1",
+            [&userid.0],
+        )?
+        .pop())
+    }
+
+    /// All departments.
+    fn departments(&self) -> Result<Vec<Department>> {
+        let mut stmt = self
+            .sql()
+            .prepare_cached("SELECT id, name, parentid, ord FROM departments ORDER BY parentid, ord, id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Department {
+                id: r.get::<_, i64>(0)? as u64,
+                name: r.get(1)?,
+                parentid: r.get::<_, i64>(2)? as u64,
+                order: r.get::<_, i64>(3)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One external contact.
+    fn contact(&self, external_userid: &UserId) -> Result<Option<ExternalContact>> {
+        Ok(json_rows(
+            self.sql(),
+            "SELECT json FROM contacts WHERE external_userid = ?1",
+            [&external_userid.0],
+        )?
+        .pop())
+    }
+
+    /// The external contacts an employee follows.
+    fn contacts_of(&self, userid: &UserId) -> Result<Vec<ExternalContact>> {
+        json_rows(
+            self.sql(),
+            "SELECT c.json FROM contacts c JOIN contact_followers f ON f.external_userid = c.external_userid
+             WHERE f.userid = ?1 ORDER BY c.name",
+            [&userid.0],
+        )
+    }
+
+    /// One group.
+    fn group(&self, roomid: &RoomId) -> Result<Option<Group>> {
+        Ok(json_rows(
+            self.sql(),
+            "SELECT json FROM chat_groups WHERE roomid = ?1",
+            [&roomid.0],
+        )?
+        .pop())
+    }
+
+    /// Events in a time range (seconds, `[from, to)`).
+    fn events(&self, from: i64, to: i64) -> Result<Vec<Event>> {
+        json_rows(
+            self.sql(),
+            "SELECT json FROM events WHERE time >= ?1 AND time < ?2 ORDER BY time, id",
+            [from, to],
+        )
+    }
+
+    /// Hits on a message.
+    fn hits_for(&self, msgid: &MsgId) -> Result<Vec<Hit>> {
+        let mut stmt = self.sql().prepare_cached(
+            "SELECT msgid, rule, kind, word, span_start, span_end, severity FROM hits WHERE msgid = ?1 ORDER BY span_start, id",
+        )?;
+        let rows = stmt.query_map([&msgid.0], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (msgid, rule, kind, word, start, end, severity) = row?;
+            out.push(Hit {
+                msgid: MsgId(msgid),
+                rule,
+                kind: serde_json::from_value(serde_json::Value::String(kind))?,
+                word,
+                start: start as usize,
+                end: end as usize,
+                severity: serde_json::from_value(serde_json::Value::String(severity))?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Annotations on a message (server copies; tombstones included).
+    fn annotations_for_message(&self, msgid: &MsgId) -> Result<Vec<Annotation>> {
+        json_rows(
+            self.sql(),
+            "SELECT json FROM annotations WHERE msgid = ?1 ORDER BY updated_at, id",
+            [&msgid.0],
+        )
+    }
+
+    /// Annotations on a conversation as a whole.
+    fn annotations_for_conversation(&self, conv: &ConversationKey) -> Result<Vec<Annotation>> {
+        json_rows(
+            self.sql(),
+            "SELECT json FROM annotations WHERE conv = ?1 ORDER BY updated_at, id",
+            [conv_key(conv)],
+        )
+    }
+
+    /// Local annotation edits not yet accepted by the server.
+    fn local_annotations(&self) -> Result<Vec<LocalAnnotation>> {
+        let mut stmt = self
+            .sql()
+            .prepare_cached("SELECT base_version, json FROM local_annotations ORDER BY updated_at, id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (base, json) = row?;
+            out.push(LocalAnnotation {
+                annotation: serde_json::from_str(&json)?,
+                base_version: base as u64,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The grants currently in force.
+    fn grants(&self) -> Result<Vec<Grant>> {
+        json_rows(self.sql(), "SELECT json FROM grants ORDER BY id", [])
+    }
+
+    /// The read mark of a conversation.
+    fn read_mark(&self, conv: &ConversationKey) -> Result<Option<Anchor>> {
+        Ok(self
+            .sql()
+            .query_row(
+                "SELECT msgtime, message_id FROM read_marks WHERE conv = ?1",
+                [conv_key(conv)],
+                |r| {
+                    Ok(Anchor {
+                        msgtime: r.get(0)?,
+                        id: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// A setting.
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .sql()
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The oldest `limit` outbox items.
+    fn outbox(&self, limit: usize) -> Result<Vec<OutboxItem>> {
+        let mut stmt = self.sql().prepare_cached(
+            "SELECT id, kind, payload, created_at, attempts FROM outbox ORDER BY id LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok(OutboxItem {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                payload: r.get(2)?,
+                created_at: r.get(3)?,
+                attempts: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The oldest `limit` queued audit records, with their queue ids.
+    fn audit_queue(&self, limit: usize) -> Result<Vec<(i64, AuditRecord)>> {
+        let mut stmt = self
+            .sql()
+            .prepare_cached("SELECT id, at, actor, action FROM audit_queue ORDER BY id LIMIT ?1")?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, at, actor, action) = row?;
+            out.push((
+                id,
+                AuditRecord {
+                    at,
+                    actor,
+                    action: serde_json::from_str(&action)?,
+                },
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The media record of an SDK file id.
+    fn media(&self, sdkfileid: &str) -> Result<Option<MediaRow>> {
+        Ok(self
+            .sql()
+            .query_row(
+                "SELECT sdkfileid, blob, size, sha256, mime, thumb FROM media WHERE sdkfileid = ?1",
+                [sdkfileid],
+                |r| {
+                    Ok(MediaRow {
+                        sdkfileid: r.get(0)?,
+                        blob: r.get(1)?,
+                        size: r.get::<_, i64>(2)? as u64,
+                        sha256: r.get(3)?,
+                        mime: r.get(4)?,
+                        thumb: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// SDK file ids referenced by cached messages whose media is not stored yet (up to `limit`).
+    fn missing_media(&self, limit: usize) -> Result<Vec<String>> {
+        let mut stmt = self.sql().prepare_cached(
+            "SELECT DISTINCT m.sdkfileid FROM messages m LEFT JOIN media x ON x.sdkfileid = m.sdkfileid
+             WHERE m.sdkfileid IS NOT NULL AND x.sdkfileid IS NULL LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Number of cached messages.
+    fn message_count(&self) -> Result<i64> {
+        Ok(self
+            .sql()
+            .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))?)
+    }
+}
+
+const SELECT_MESSAGE: &str = "SELECT id, msgid, archive_seq, action, sender, tolist, roomid, msgtime, content, text, feed_seq FROM messages";
+
+fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<StoredMessage>> {
+    let id: i64 = r.get(0)?;
+    let msgid: String = r.get(1)?;
+    let seq: Option<Vec<u8>> = r.get(2)?;
+    let action: String = r.get(3)?;
+    let from: String = r.get(4)?;
+    let tolist: String = r.get(5)?;
+    let roomid: Option<String> = r.get(6)?;
+    let msgtime: i64 = r.get(7)?;
+    let content: String = r.get(8)?;
+    let text: String = r.get(9)?;
+    let feed_seq: i64 = r.get(10)?;
+    Ok((|| {
+        Ok(StoredMessage {
+            id,
+            message: Message {
+                msgid: MsgId(msgid),
+                seq: seq
+                    .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
+                    .map(u64::from_be_bytes),
+                action: dossier_model::Action::from_wire(&action),
+                from: UserId(from),
+                tolist: serde_json::from_str(&tolist)?,
+                roomid: roomid.map(RoomId),
+                msgtime,
+                content: serde_json::from_str(&content)?,
+            },
+            text,
+            feed_seq,
+        })
+    })())
+}
+
+fn conversation_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<ConversationRow>> {
+    let key: String = r.get(0)?;
+    Ok(parse_conv_key(&key).map(|key| ConversationRow {
+        key,
+        first_time: r.get(1).unwrap_or(0),
+        last_time: r.get(2).unwrap_or(0),
+        messages: r.get(3).unwrap_or(0),
+    }))
+}
+
+fn json_rows<T: serde::de::DeserializeOwned, P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    p: P,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(p, |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(serde_json::from_str(&row?)?);
+    }
+    Ok(out)
+}
+
+/// A read snapshot.
+pub struct Reader<'c> {
+    conn: &'c Connection,
+}
+
+impl Queries for Reader<'_> {
+    fn sql(&self) -> &Connection {
+        self.conn
+    }
+}
+
+/// A write transaction. Every method is part of the same transaction; it commits when the closure
+/// given to [`Db::write`] returns `Ok`.
+pub struct Tx<'c> {
+    tx: Transaction<'c>,
+}
+
+impl Queries for Tx<'_> {
+    fn sql(&self) -> &Connection {
+        &self.tx
+    }
+}
+
+impl Tx<'_> {
+    /// Records the last applied change-feed seq (do it in the same transaction as the data).
+    pub fn set_cursor(&self, seq: i64) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO sync_state (key, value) VALUES ('cursor', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [seq],
+        )?;
+        Ok(())
+    }
+
+    /// Stores a message (idempotent by msgid). `raw` is the WeCom record as archived, kept as
+    /// evidence; `feed_seq` the change that delivered it.
+    pub fn put_message(&self, message: &Message, raw: Option<&str>, feed_seq: i64) -> Result<Put> {
+        let conv = message.conversation();
+        let key = conv_key(&conv);
+        let text = message.content.text();
+        let content = json_str(&message.content)?;
+        let tolist = json_str(&message.tolist)?;
+        let seq = message.seq.map(|s| s.to_be_bytes().to_vec());
+        let media = message.content.media().map(|m| m.sdkfileid.to_owned());
+        let mut insert = self.tx.prepare_cached(
+            "INSERT INTO messages (msgid, archive_seq, action, sender, tolist, roomid, conv, msgtime, msgtype,
+                                   text, content, raw, sdkfileid, feed_seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+             ON CONFLICT (msgid) DO NOTHING",
+        )?;
+        let changed = insert.execute(params![
+            message.msgid.0,
+            seq,
+            message.action.as_str(),
+            message.from.0,
+            tolist,
+            message.group().map(|r| r.0.as_str()),
+            key,
+            message.msgtime,
+            message.msgtype(),
+            text,
+            content,
+            raw,
+            media,
+            feed_seq,
+        ])?;
+        if changed == 0 {
+            let id = self.tx.query_row(
+                "SELECT id FROM messages WHERE msgid = ?1",
+                [&message.msgid.0],
+                |r| r.get(0),
+            )?;
+            return Ok(Put::Existing(id));
+        }
+        let id = self.tx.last_insert_rowid();
+        let (kind, a, b, room) = match &conv {
+            ConversationKey::Single(a, b) => ("single", Some(a.0.as_str()), Some(b.0.as_str()), None),
+            ConversationKey::Group(r) => ("group", None, None, Some(r.0.as_str())),
+        };
+        let mut upsert = self.tx.prepare_cached(
+            "INSERT INTO conversations (conv, kind, a, b, roomid, first_time, last_time, messages)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 1)
+             ON CONFLICT (conv) DO UPDATE SET first_time = min(first_time, excluded.first_time),
+                 last_time = max(last_time, excluded.last_time), messages = messages + 1",
+        )?;
+        upsert.execute(params![key, kind, a, b, room, message.msgtime])?;
+        Ok(Put::Inserted(id))
+    }
+
+    /// Deletes a message (scope shrink), with its hits and conversation count. Returns its row id,
+    /// which the caller removes from the search index.
+    pub fn delete_message(&self, msgid: &MsgId) -> Result<Option<i64>> {
+        let row: Option<(i64, String)> = self
+            .tx
+            .query_row(
+                "SELECT id, conv FROM messages WHERE msgid = ?1",
+                [&msgid.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((id, conv)) = row else { return Ok(None) };
+        self.tx.execute("DELETE FROM messages WHERE id = ?1", [id])?;
+        self.tx.execute("DELETE FROM hits WHERE msgid = ?1", [&msgid.0])?;
+        self.tx.execute(
+            "UPDATE conversations SET messages = messages - 1 WHERE conv = ?1",
+            [&conv],
+        )?;
+        self.tx.execute(
+            "DELETE FROM conversations WHERE conv = ?1 AND messages <= 0",
+            [&conv],
+        )?;
+        Ok(Some(id))
+    }
+
+    /// Replaces a department.
+    pub fn put_department(&self, d: &Department) -> Result<()> {
+        self.tx.execute(
+            "INSERT OR REPLACE INTO departments (id, name, parentid, ord) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                to_i64("department id", d.id)?,
+                d.name,
+                to_i64("parent id", d.parentid)?,
+                to_i64("order", d.order)?
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Replaces an employee.
+    pub fn put_employee(&self, e: &Employee) -> Result<()> {
+        let main = e
+            .main_department
+            .map(|d| to_i64("department id", d))
+            .transpose()?;
+        self.tx.execute(
+            "INSERT OR REPLACE INTO employees (userid, name, main_department, status, json) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![e.userid.0, e.name, main, e.status.code(), json_str(e)?],
+        )?;
+        self.tx.execute(
+            "DELETE FROM employee_departments WHERE userid = ?1",
+            [&e.userid.0],
+        )?;
+        for d in &e.department {
+            self.tx.execute(
+                "INSERT OR IGNORE INTO employee_departments (department, userid) VALUES (?1, ?2)",
+                params![to_i64("department id", *d)?, e.userid.0],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Replaces an external contact and the employees following it.
+    pub fn put_contact(&self, c: &ExternalContact) -> Result<()> {
+        self.tx.execute(
+            "INSERT OR REPLACE INTO contacts (external_userid, name, json) VALUES (?1, ?2, ?3)",
+            params![c.external_userid.0, c.name, json_str(c)?],
+        )?;
+        self.tx.execute(
+            "DELETE FROM contact_followers WHERE external_userid = ?1",
+            [&c.external_userid.0],
+        )?;
+        for f in &c.follow_users {
+            self.tx.execute(
+                "INSERT OR REPLACE INTO contact_followers (userid, external_userid, remark, createtime) VALUES (?1, ?2, ?3, ?4)",
+                params![f.userid.0, c.external_userid.0, f.remark, f.createtime],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Replaces a group and its members.
+    pub fn put_group(&self, g: &Group) -> Result<()> {
+        self.tx.execute(
+            "INSERT OR REPLACE INTO chat_groups (roomid, kind, name, owner, dismissed_at, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![g.roomid.0, enum_name(&g.kind)?, g.name, g.owner.0, g.dismissed_at, json_str(g)?],
+        )?;
+        self.tx
+            .execute("DELETE FROM group_members WHERE roomid = ?1", [&g.roomid.0])?;
+        for m in &g.members {
+            self.tx.execute(
+                "INSERT OR REPLACE INTO group_members (userid, roomid, external) VALUES (?1, ?2, ?3)",
+                params![m.userid.0, g.roomid.0, m.external],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Stores an event (idempotent: the same event twice is stored once).
+    pub fn put_event(&self, e: &Event) -> Result<()> {
+        let (kind, userid, external, chat): (&str, Option<&str>, Option<&str>, Option<&str>) = match &e.kind {
+            EventKind::EmployeeDeletedCustomer {
+                userid,
+                external_userid,
+                ..
+            } => (
+                "employee_deleted_customer",
+                Some(&userid.0),
+                Some(&external_userid.0),
+                None,
+            ),
+            EventKind::CustomerDeletedEmployee {
+                userid,
+                external_userid,
+            } => (
+                "customer_deleted_employee",
+                Some(&userid.0),
+                Some(&external_userid.0),
+                None,
+            ),
+            EventKind::TransferFailed {
+                userid,
+                external_userid,
+                ..
+            } => ("transfer_failed", Some(&userid.0), Some(&external_userid.0), None),
+            EventKind::GroupDismissed { chat_id } => ("group_dismissed", None, None, Some(&chat_id.0)),
+            EventKind::Other { .. } => ("other", None, None, None),
+        };
+        self.tx.execute(
+            "INSERT OR IGNORE INTO events (time, kind, userid, external_userid, chat_id, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![e.time, kind, userid, external, chat, json_str(e)?],
+        )?;
+        Ok(())
+    }
+
+    /// Stores a hit (idempotent).
+    pub fn put_hit(&self, h: &Hit) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO hits (msgid, rule, kind, word, span_start, span_end, severity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        stmt.execute(params![
+            h.msgid.0,
+            h.rule,
+            enum_name(&h.kind)?,
+            h.word,
+            h.start as i64,
+            h.end as i64,
+            enum_name(&h.severity)?
+        ])?;
+        Ok(())
+    }
+
+    /// Replaces every hit of a message (after a re-scan).
+    pub fn replace_hits(&self, msgid: &MsgId, hits: &[Hit]) -> Result<()> {
+        self.tx.execute("DELETE FROM hits WHERE msgid = ?1", [&msgid.0])?;
+        hits.iter().try_for_each(|h| self.put_hit(h))
+    }
+
+    /// Stores the server's copy of an annotation if it is newer than the stored one; drops a local
+    /// edit the server has now accepted (same id, server version past the edit's base).
+    pub fn put_annotation(&self, a: &Annotation) -> Result<()> {
+        let (msgid, conv) = match &a.target {
+            AnnotationTarget::Message { msgid, .. } => (Some(msgid.0.clone()), None),
+            AnnotationTarget::Conversation(c) => (None, Some(conv_key(c))),
+        };
+        self.tx.execute(
+            "INSERT INTO annotations (id, msgid, conv, author, version, updated_at, deleted, json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (id) DO UPDATE SET msgid = excluded.msgid, conv = excluded.conv, author = excluded.author,
+                 version = excluded.version, updated_at = excluded.updated_at, deleted = excluded.deleted, json = excluded.json
+             WHERE excluded.version >= annotations.version",
+            params![a.id, msgid, conv, a.author, to_i64("version", a.version)?, a.updated_at, a.deleted, json_str(a)?],
+        )?;
+        Ok(())
+    }
+
+    /// Saves a local annotation edit (offline), to be sent by sync.
+    pub fn put_local_annotation(&self, a: &Annotation, base_version: u64) -> Result<()> {
+        self.tx.execute(
+            "INSERT OR REPLACE INTO local_annotations (id, base_version, updated_at, json) VALUES (?1, ?2, ?3, ?4)",
+            params![a.id, to_i64("version", base_version)?, a.updated_at, json_str(a)?],
+        )?;
+        Ok(())
+    }
+
+    /// Forgets a local edit (accepted or abandoned).
+    pub fn remove_local_annotation(&self, id: &str) -> Result<()> {
+        self.tx
+            .execute("DELETE FROM local_annotations WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// Replaces the grants in force.
+    pub fn set_grants(&self, grants: &[Grant]) -> Result<()> {
+        self.tx.execute("DELETE FROM grants", [])?;
+        let now = now_ms();
+        for g in grants {
+            self.tx.execute(
+                "INSERT INTO grants (json, received_at) VALUES (?1, ?2)",
+                params![json_str(g)?, now],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Sets a conversation's read mark.
+    pub fn set_read_mark(&self, conv: &ConversationKey, at: Anchor) -> Result<()> {
+        self.tx.execute(
+            "INSERT OR REPLACE INTO read_marks (conv, msgtime, message_id, updated_at) VALUES (?1, ?2, ?3, ?4)",
+            params![conv_key(conv), at.msgtime, at.id, now_ms()],
+        )?;
+        Ok(())
+    }
+
+    /// Sets a setting.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Queues an item for the server. Returns its id.
+    pub fn push_outbox(&self, kind: &str, payload: &str) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO outbox (kind, payload, created_at) VALUES (?1, ?2, ?3)",
+            params![kind, payload, now_ms()],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Removes a delivered outbox item.
+    pub fn remove_outbox(&self, id: i64) -> Result<()> {
+        self.tx.execute("DELETE FROM outbox WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// Notes a failed delivery attempt (the error text must not contain content).
+    pub fn outbox_failed(&self, id: i64, error: &str) -> Result<()> {
+        self.tx.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE id = ?1",
+            params![id, error],
+        )?;
+        Ok(())
+    }
+
+    /// Queues an audit record for upload. Returns its queue id.
+    pub fn push_audit(&self, record: &AuditRecord) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO audit_queue (at, actor, action) VALUES (?1, ?2, ?3)",
+            params![record.at, record.actor, json_str(&record.action)?],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Removes uploaded audit records.
+    pub fn remove_audit(&self, ids: &[i64]) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached("DELETE FROM audit_queue WHERE id = ?1")?;
+        for id in ids {
+            stmt.execute([id])?;
+        }
+        Ok(())
+    }
+
+    /// Records stored media (the blob is written first by [`crate::MediaStore`]).
+    pub fn put_media(&self, row: &MediaRow) -> Result<()> {
+        self.tx.execute(
+            "INSERT OR REPLACE INTO media (sdkfileid, blob, size, sha256, mime, thumb, stored_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![row.sdkfileid, row.blob, to_i64("size", row.size)?, row.sha256, row.mime, row.thumb, now_ms()],
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod migration_tests {
+    //! Every earlier schema version is built, filled with data of its own shape, and migrated to
+    //! [`schema::LATEST`]. When you add version N+1, add a `fixture` arm for N that writes rows the
+    //! way version N stored them, and extend `check_fixture` with what they must become.
+
+    use super::*;
+    use crate::schema::{LATEST, MIGRATIONS};
+
+    fn key() -> Zeroizing<[u8; KEY_LEN]> {
+        Zeroizing::new([42u8; KEY_LEN])
+    }
+
+    /// Rows written with the schema of `version`, through raw SQL (not through today's `Tx`).
+    fn fixture(version: u32, conn: &Connection) {
+        match version {
+            0 => {}
+            1 => conn
+                .execute_batch(
+                    "INSERT INTO messages (msgid, action, sender, tolist, roomid, conv, msgtime, msgtype, text, content, raw, feed_seq)
+                     VALUES ('m1', 'send', 'zhangsan', '[\"wmCust\"]', NULL, 's:wmCust\u{1f}zhangsan', 1700000000000, 'text',
+                             '你好', '{\"msgtype\":\"text\",\"content\":\"你好\"}', '{}', 7);
+                     INSERT INTO sync_state (key, value) VALUES ('cursor', 7);
+                     INSERT INTO settings (key, value) VALUES ('theme', 'dark');",
+                )
+                .unwrap(),
+            v => panic!("no fixture for schema version {v}: add one"),
+        }
+    }
+
+    fn check_fixture(from: u32, db: &Db) {
+        db.read(|r| {
+            if from >= 1 {
+                assert_eq!(r.cursor()?, 7);
+                let m = r.message("m1")?.expect("message survives migration");
+                assert_eq!(m.text, "你好");
+                assert_eq!(r.setting("theme")?.as_deref(), Some("dark"));
+            } else {
+                assert_eq!(r.cursor()?, 0);
+            }
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn every_fixture_version_is_covered() {
+        for v in 0..LATEST {
+            let dir = tempfile::tempdir().unwrap();
+            let conn = Connection::open(dir.path().join("x.db")).unwrap();
+            for step in &MIGRATIONS[..v as usize] {
+                conn.execute_batch(step).unwrap();
+            }
+            fixture(v, &conn);
+        }
+    }
+
+    #[test]
+    fn migrates_from_every_earlier_version() {
+        for from in 0..=LATEST {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("cache.db");
+            {
+                let db = Db::open_at_version(&path, key(), from).unwrap();
+                let conn = db.writer.lock().unwrap();
+                assert_eq!(schema::version(&conn).unwrap(), from);
+                fixture(from, &conn);
+            }
+            let db = Db::open(&path, path.clone(), key()).unwrap();
+            assert_eq!(
+                schema::version(&db.writer.lock().unwrap()).unwrap(),
+                LATEST,
+                "from {from}"
+            );
+            check_fixture(from, &db);
+            db.verify().unwrap();
+            drop(db);
+            // Reopening at the current version changes nothing.
+            let db = Db::open(&path, path.clone(), key()).unwrap();
+            check_fixture(from, &db);
+        }
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.db");
+        {
+            let db = Db::open(&path, path.clone(), key()).unwrap();
+            db.writer
+                .lock()
+                .unwrap()
+                .pragma_update(None, "user_version", LATEST + 1)
+                .unwrap();
+            db.checkpoint().unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let err = Db::open(&path, path.clone(), key()).unwrap_err();
+        assert!(matches!(err, Error::User(UserError::TooNew { .. })), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+}

@@ -1,0 +1,48 @@
+//! Dossier's encrypted local cache: everything a reviewer's machine keeps, per profile, encrypted
+//! at rest.
+//!
+//! - [`Profile`] / [`Vault`]: create, unlock, lock, re-key and delete a profile directory. The data
+//!   key lives in the OS credential store ([`KeySource::OsKeyring`]) or is wrapped by a passphrase
+//!   ([`KeySource::Passphrase`], Argon2id).
+//! - [`Db`]: the SQLCipher database (raw key, WAL, [`PAGE_SIZE`]-byte pages), with typed writes on
+//!   [`Tx`] and typed reads through [`Queries`]; schema and migrations in [`schema`].
+//! - [`EncryptedDirectory`]: a `tantivy::Directory` whose files are sealed in 16 KiB AEAD chunks.
+//!   The search crate owns the schema and queries; this crate owns only the bytes.
+//! - [`MediaStore`]: sealed media blobs and thumbnails.
+//!
+//! Nothing readable is written to disk: no plaintext temp files (SQLite temp store is in memory,
+//! atomic writes go through sealed temp files), and log lines carry ids the vault made, never content.
+//!
+//! ```no_run
+//! use dossier_vault::{CreateOptions, KeySource, Passphrase, Profile, Queries};
+//! # fn main() -> dossier_vault::Result<()> {
+//! let dir = std::path::Path::new("/tmp/profile");
+//! let vault = Profile::create(dir, KeySource::Passphrase(Passphrase::from_env("DOSSIER_PASSPHRASE")?), &CreateOptions::default())?;
+//! let cursor = vault.db().read(|r| r.cursor())?;
+//! let profile = vault.lock();
+//! let vault = profile.unlock(KeySource::Passphrase(Passphrase::from_env("DOSSIER_PASSPHRASE")?))?;
+//! # let _ = (cursor, vault); Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod crypto;
+mod db;
+mod error;
+mod index_dir;
+mod media;
+mod profile;
+pub mod schema;
+
+pub use db::{
+    Anchor, ConversationRow, DB_FILE, Db, Direction, LocalAnnotation, MediaRow, OutboxItem, PAGE_SIZE, Put,
+    Queries, Reader, StoredMessage, Tx, conv_key, now_ms, parse_conv_key,
+};
+pub use error::{Error, IntegrityError, InternalError, Result, UserError, integrity_from_io};
+pub use index_dir::{DEFAULT_CACHE_BYTES, DEFAULT_CHUNK_LOG2, EncryptedDirectory};
+pub use media::{MediaStore, THUMBNAIL_SIDE, Thumbnail};
+pub use profile::{
+    CreateOptions, KEYRING_SERVICE, KdfParams, KeyMode, KeySource, Passphrase, Profile, Vault,
+    os_keyring_available,
+};
+/// The rusqlite this crate links (SQLCipher), for callers of [`Queries::sql`].
+pub use rusqlite;

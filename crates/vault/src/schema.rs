@@ -1,0 +1,229 @@
+//! Database schema and its migrations.
+//!
+//! `PRAGMA user_version` holds the schema version. [`MIGRATIONS`]`[i]` takes a database from version
+//! `i` to `i + 1`; all pending steps run in one transaction, so a crash leaves the old version or the
+//! new one. A database newer than [`LATEST`] is refused (a newer Dossier wrote it), never touched.
+//!
+//! Adding a version: append a step, and add its fixture to `tests/vault/migrations.rs`, which builds a
+//! database at every earlier version and migrates it to the latest.
+
+use rusqlite::Connection;
+
+use crate::error::{Result, UserError};
+
+/// Schema steps; index `i` migrates version `i` → `i + 1`.
+pub const MIGRATIONS: &[&str] = &[V1];
+
+/// The newest schema version this build knows.
+pub const LATEST: u32 = MIGRATIONS.len() as u32;
+
+/// Version 1: everything the change feed carries, plus local state.
+const V1: &str = r#"
+-- Messages. `id` is the local row id: stable while the row lives; the search index stores it.
+CREATE TABLE messages (
+    id          INTEGER PRIMARY KEY,
+    msgid       TEXT NOT NULL UNIQUE,
+    archive_seq BLOB,              -- archive seq, u64 big-endian (can exceed i64)
+    action      TEXT NOT NULL,     -- send / recall / switch / other
+    sender      TEXT NOT NULL,
+    tolist      TEXT NOT NULL,     -- JSON array of user ids
+    roomid      TEXT,              -- NULL for single chats
+    conv        TEXT NOT NULL,     -- conversation key (see conv_key)
+    msgtime     INTEGER NOT NULL,  -- milliseconds
+    msgtype     TEXT NOT NULL,
+    text        TEXT NOT NULL,     -- Content::text(): what reviewers read and search finds
+    content     TEXT NOT NULL,     -- the typed content, model JSON
+    raw         TEXT,              -- the WeCom record as archived: the evidence
+    sdkfileid   TEXT,              -- media the message refers to
+    feed_seq    INTEGER NOT NULL   -- change-feed seq that delivered it
+);
+CREATE INDEX messages_conv_time ON messages (conv, msgtime, id);
+CREATE INDEX messages_media ON messages (sdkfileid) WHERE sdkfileid IS NOT NULL;
+
+CREATE TABLE conversations (
+    conv        TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL,     -- single / group
+    a           TEXT,              -- single chats: the two participants, sorted
+    b           TEXT,
+    roomid      TEXT,              -- group chats
+    first_time  INTEGER NOT NULL,
+    last_time   INTEGER NOT NULL,
+    messages    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX conversations_a ON conversations (a, last_time);
+CREATE INDEX conversations_b ON conversations (b, last_time);
+CREATE INDEX conversations_room ON conversations (roomid);
+
+-- Organisation and outside world.
+CREATE TABLE departments (
+    id        INTEGER PRIMARY KEY,
+    name      TEXT NOT NULL,
+    parentid  INTEGER NOT NULL,
+    ord       INTEGER NOT NULL
+);
+CREATE TABLE employees (
+    userid          TEXT PRIMARY KEY,
+    name            TEXT NOT NULL,
+    main_department INTEGER,
+    status          INTEGER NOT NULL,
+    json            TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE employee_departments (
+    department  INTEGER NOT NULL,
+    userid      TEXT NOT NULL,
+    PRIMARY KEY (department, userid)
+) WITHOUT ROWID;
+CREATE TABLE contacts (
+    external_userid TEXT PRIMARY KEY,
+    name            TEXT NOT NULL,
+    json            TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE contact_followers (
+    userid          TEXT NOT NULL,
+    external_userid TEXT NOT NULL,
+    remark          TEXT NOT NULL,
+    createtime      INTEGER NOT NULL,
+    PRIMARY KEY (userid, external_userid)
+) WITHOUT ROWID;
+CREATE TABLE chat_groups (
+    roomid       TEXT PRIMARY KEY,
+    kind         TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    owner        TEXT NOT NULL,
+    dismissed_at INTEGER,
+    json         TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE group_members (
+    userid   TEXT NOT NULL,
+    roomid   TEXT NOT NULL,
+    external INTEGER NOT NULL,
+    PRIMARY KEY (userid, roomid)
+) WITHOUT ROWID;
+CREATE INDEX group_members_room ON group_members (roomid);
+CREATE TABLE events (
+    id              INTEGER PRIMARY KEY,
+    time            INTEGER NOT NULL,
+    kind            TEXT NOT NULL,
+    userid          TEXT,
+    external_userid TEXT,
+    chat_id         TEXT,
+    json            TEXT NOT NULL UNIQUE
+);
+CREATE INDEX events_time ON events (time);
+
+-- Review data from the server.
+CREATE TABLE hits (
+    id        INTEGER PRIMARY KEY,
+    msgid     TEXT NOT NULL,
+    rule      TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    word      TEXT,
+    span_start INTEGER NOT NULL,
+    span_end   INTEGER NOT NULL,
+    severity  TEXT NOT NULL,
+    UNIQUE (msgid, rule, kind, span_start, span_end)
+);
+CREATE INDEX hits_severity ON hits (severity, kind);
+CREATE TABLE annotations (
+    id          TEXT PRIMARY KEY,
+    msgid       TEXT,
+    conv        TEXT,
+    author      TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    deleted     INTEGER NOT NULL,
+    json        TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX annotations_msg ON annotations (msgid) WHERE msgid IS NOT NULL;
+CREATE INDEX annotations_conv ON annotations (conv) WHERE conv IS NOT NULL;
+CREATE TABLE grants (
+    id          INTEGER PRIMARY KEY,
+    json        TEXT NOT NULL,
+    received_at INTEGER NOT NULL
+);
+
+-- Local state.
+CREATE TABLE sync_state (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE local_annotations (   -- written offline, not yet accepted by the server
+    id           TEXT PRIMARY KEY,
+    base_version INTEGER NOT NULL,  -- the server version the edit started from (0: new)
+    updated_at   INTEGER NOT NULL,
+    json         TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE read_marks (
+    conv       TEXT PRIMARY KEY,
+    msgtime    INTEGER NOT NULL,
+    message_id INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE outbox (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    payload    TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+);
+CREATE TABLE audit_queue (
+    id     INTEGER PRIMARY KEY,
+    at     INTEGER NOT NULL,
+    actor  TEXT NOT NULL,
+    action TEXT NOT NULL             -- model AuditAction JSON (search queries are content)
+);
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE media (
+    sdkfileid TEXT PRIMARY KEY,
+    blob      TEXT NOT NULL,         -- blob id (file name under media/)
+    size      INTEGER NOT NULL,
+    sha256    TEXT NOT NULL,
+    mime      TEXT,
+    thumb     TEXT,                  -- thumbnail blob id
+    stored_at INTEGER NOT NULL
+) WITHOUT ROWID;
+"#;
+
+/// The schema version of an open database.
+pub fn version(conn: &Connection) -> Result<u32> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?)
+}
+
+/// Migrates `conn` from its version to `target` (≤ [`LATEST`]) in one transaction.
+/// Returns the version it started from.
+pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32> {
+    let from = version(conn)?;
+    if from > LATEST {
+        return Err(UserError::TooNew {
+            what: "database schema",
+            found: from.into(),
+            supported: LATEST.into(),
+        }
+        .into());
+    }
+    if from >= target {
+        return Ok(from);
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    for (i, step) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target as usize)
+        .skip(from as usize)
+    {
+        tracing::info!(from = i, to = i + 1, "migrating vault schema");
+        tx.execute_batch(step)?;
+    }
+    tx.pragma_update(None, "user_version", target)?;
+    tx.commit()?;
+    Ok(from)
+}
+
+/// Migrates to [`LATEST`].
+pub fn migrate(conn: &mut Connection) -> Result<u32> {
+    migrate_to(conn, LATEST)
+}
