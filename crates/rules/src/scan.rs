@@ -68,4 +68,13 @@ impl Scanner {
         }
         hits
     }
+
+    /// QR-code hits of `msg`'s media (`bytes`, fetched by the caller), remembered for revokes.
+    pub fn scan_image(&mut self, msg: &Message, bytes: &[u8]) -> Result<Vec<Hit>, crate::Error> {
+        let hits = self.detectors.image_hits(msg, bytes)?;
+        if !hits.is_empty() {
+            self.had_hit.insert(msg.msgid.clone());
+        }
+        Ok(hits)
+    }
 }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Duration, FixedOffset, NaiveDate, TimeZone};
-use dossier_model::{Content, ConversationKey, Hit, HitKind, Message, MsgId, Severity, UserId};
+use dossier_model::{Action, Content, ConversationKey, Hit, HitKind, Message, MsgId, Severity, UserId};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
@@ -32,7 +32,7 @@ impl Default for WorkCalendar {
         Self {
             utc_offset_minutes: 480,
             weekdays: vec![1, 2, 3, 4, 5],
-            hours: vec![("09:00".into(), "12:00".into()), ("13:30".into(), "18:00".into())],
+            hours: vec![("09:00".into(), "18:00".into())],
             holidays: Vec::new(),
             extra_workdays: Vec::new(),
         }
@@ -249,11 +249,14 @@ impl ReplyReport {
     }
 }
 
-fn counts_as_turn(c: &Content) -> bool {
-    !matches!(
-        c,
-        Content::Revoke(_) | Content::Agree(_) | Content::Disagree(_) | Content::Switch
-    )
+/// A customer's message that asks for an answer: sent (not recalled), not a consent record.
+fn is_question(m: &Message) -> bool {
+    m.action == Action::Send && !matches!(m.content, Content::Agree(_) | Content::Disagree(_))
+}
+
+/// Any message of the employee ends the wait (switch records are not messages).
+fn is_answer(m: &Message) -> bool {
+    m.action != Action::Switch && !matches!(m.content, Content::Switch)
 }
 
 /// Analyses reply times over `messages` (any order; any conversations). Only single chats
@@ -268,9 +271,9 @@ pub fn analyse_replies(
     let cal = config.calendar.compile()?;
     let mut by_conv: HashMap<ConversationKey, Vec<&Message>> = HashMap::new();
     for m in messages {
-        if m.group().is_none() && m.tolist.len() == 1 && counts_as_turn(&m.content) {
+        if m.group().is_none() && m.tolist.len() == 1 {
             let (a, b) = (org.is_employee(&m.from), org.is_employee(&m.tolist[0]));
-            if a != b {
+            if a != b && if a { is_answer(m) } else { is_question(m) } {
                 by_conv.entry(m.conversation()).or_default().push(m);
             }
         }

@@ -125,7 +125,13 @@ impl DetectorConfig {
         }
         if self.enabled(HitKind::Transfer) {
             let lex = transfer_cues();
+            // Overlapping cues (转到我个人 / 我个人卡) make one hit.
+            let mut last_end = 0;
             lex.find(norm, |m| {
+                if m.start < last_end {
+                    return;
+                }
+                last_end = m.end;
                 out.push(self.hit(
                     &msg.msgid,
                     HitKind::Transfer,
@@ -151,11 +157,11 @@ impl DetectorConfig {
                     out.push(self.hit(&msg.msgid, HitKind::Card, Some(card.userid.0.clone()), 0, 0));
                 }
             }
-            Content::Redpacket(r) | Content::ExternalRedpacket(r) if self.enabled(HitKind::Redpacket) => {
-                if !self.external_only || ctx.is_external(org) {
-                    let yuan = format!("{}.{:02}", r.totalamount / 100, r.totalamount % 100);
-                    out.push(self.hit(&msg.msgid, HitKind::Redpacket, Some(yuan), 0, 0));
-                }
+            Content::Redpacket(r) | Content::ExternalRedpacket(r)
+                if self.enabled(HitKind::Redpacket) && (!self.external_only || ctx.is_external(org)) =>
+            {
+                let yuan = format!("{}.{:02}", r.totalamount / 100, r.totalamount % 100);
+                out.push(self.hit(&msg.msgid, HitKind::Redpacket, Some(yuan), 0, 0));
             }
             Content::Unknown(u) if self.enabled(HitKind::Transfer) && is_transfer_type(&u.name) => {
                 out.push(self.hit(&msg.msgid, HitKind::Transfer, Some(u.name.clone()), 0, 0));

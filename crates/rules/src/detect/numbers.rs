@@ -125,7 +125,7 @@ fn judge_run(run: &Run, out: &mut Vec<NumberFinding>) {
         return;
     }
     let groups = run.group_starts.len();
-    if groups < 2 || groups > MAX_GROUPS {
+    if !(2..=MAX_GROUPS).contains(&groups) {
         return;
     }
     let bounds: Vec<usize> = run
@@ -229,7 +229,7 @@ pub fn is_bank_card(d: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    matches!(sum % 10, 0)
 }
 
 /// A resident identity number (GB 11643): 17 digits and a check character (10 stands for `X`),

@@ -1,5 +1,5 @@
 //! WeChat ids offered as contact: a cue (加我微信, 微信号, vx, wx, 薇信, …, evasions included)
-//! followed closely by an id (6–20 letters, digits, `_` or `-` starting with a letter, or a
+//! followed closely by an id (5–20 letters, digits, `_` or `-` starting with a letter, or a
 //! 5–12 digit number), and `wxid_…` ids wherever they appear.
 
 use std::sync::OnceLock;
@@ -12,7 +12,8 @@ use crate::normalize::{Fold, Normalized, fold};
 pub struct WechatFinding {
     /// The id as written, folded to ASCII lower case.
     pub id: String,
-    /// Start in characters of the original text (the id, not the cue).
+    /// Start in characters of the original text: the cue's start (`加我微信 abc123` whole), or
+    /// the id's for a bare `wxid_…`.
     pub start: usize,
     /// End in characters of the original text, exclusive.
     pub end: usize,
@@ -35,8 +36,15 @@ const CUES: &[&str] = &[
     "加微",
     "wechat",
     "weixin",
-    "个人号",
-    "私人号",
+    "加我微信",
+    "加我vx",
+    "加我wx",
+    "加我v",
+    "加微信",
+    "我的微信",
+    "私人微信",
+    "个人微信",
+    "我微信",
 ];
 
 /// Characters allowed between a cue and the id (加我微信：是 abc…, 微信号为 …).
@@ -74,10 +82,12 @@ fn id_char(c: char) -> Option<char> {
 
 /// Every WeChat id offered in `text` (`norm` is its normalised form).
 pub fn find_wechat(text: &str, norm: &Normalized) -> Vec<WechatFinding> {
-    let mut cue_ends = Vec::new();
-    cues().find(norm, |m| cue_ends.push(m.end));
+    let mut cue_spans = Vec::new();
+    cues().find(norm, |m| cue_spans.push((m.start, m.end)));
+    // Longest cue first for each end, so 加我微信 wins over 微信.
+    cue_spans.sort_by_key(|&(s, e)| (s, std::cmp::Reverse(e)));
     let has_wxid = text.contains("wxid_") || text.contains("WXID_");
-    if cue_ends.is_empty() && !has_wxid {
+    if cue_spans.is_empty() && !has_wxid {
         return Vec::new();
     }
     let chars: Vec<char> = text.chars().collect();
@@ -87,7 +97,7 @@ pub fn find_wechat(text: &str, norm: &Normalized) -> Vec<WechatFinding> {
             out.push(f);
         }
     };
-    for end in cue_ends {
+    for (cue_start, end) in cue_spans {
         let mut i = end;
         let mut skipped = 0;
         while i < chars.len() && skipped < MAX_SKIP && id_char(chars[i]).is_none() {
@@ -98,17 +108,19 @@ pub fn find_wechat(text: &str, norm: &Normalized) -> Vec<WechatFinding> {
             i += 1;
             skipped += 1;
         }
-        if let Some(f) = read_id(&chars, i) {
+        if let Some(mut f) = read_id(&chars, i) {
+            f.start = cue_start;
             push(f, &mut out);
         }
     }
     if has_wxid {
         let lower: Vec<char> = chars.iter().map(|c| c.to_ascii_lowercase()).collect();
         for i in 0..lower.len().saturating_sub(5) {
-            if lower[i..i + 5] == ['w', 'x', 'i', 'd', '_'] && (i == 0 || id_char(chars[i - 1]).is_none()) {
-                if let Some(f) = read_id(&chars, i) {
-                    push(f, &mut out);
-                }
+            if lower[i..i + 5] == ['w', 'x', 'i', 'd', '_']
+                && (i == 0 || id_char(chars[i - 1]).is_none())
+                && let Some(f) = read_id(&chars, i)
+            {
+                push(f, &mut out);
             }
         }
     }
@@ -131,7 +143,7 @@ fn read_id(chars: &[char], i: usize) -> Option<WechatFinding> {
     let len = id.chars().count();
     let first = id.chars().next()?;
     let ok = if first.is_ascii_alphabetic() {
-        (6..=20).contains(&len) && !id.starts_with("http")
+        (5..=20).contains(&len) && !id.starts_with("http")
     } else {
         (5..=12).contains(&len) && id.chars().all(|c| c.is_ascii_digit())
     };
