@@ -1,0 +1,23 @@
+//! Build script of the desktop shell.
+//!
+//! The product layout keeps `tauri.conf.json` at the repository root, not beside this crate's
+//! `Cargo.toml` where tauri-build looks by default. `Attributes::config_path` is resolved against
+//! this crate's directory (cargo runs build scripts there); the config's parent directory then
+//! becomes the root for every relative path in it (`frontendDist`, bundle icons, the Windows
+//! `.ico`). `generate_context!` in `src/lib.rs` names the same file. Capabilities stay in
+//! `src-tauri/capabilities/`, which tauri-build reads relative to this crate.
+
+const COMMANDS: &[&str] = &["app_info", "connect_server", "open_demo"];
+
+fn main() {
+    println!("cargo:rerun-if-changed=../tauri.conf.json");
+    // The UI is embedded at compile time; rebuild when a new `npm run build` lands.
+    println!("cargo:rerun-if-changed=../ui/dist");
+
+    let attributes = tauri_build::Attributes::new()
+        .config_path("../tauri.conf.json")
+        // Listing the app's commands turns them into permissions (`allow-app-info`, …) that a
+        // capability must grant; without this every window could call every command (tauri #9008).
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    tauri_build::try_build(attributes).expect("tauri-build failed (see the message above)");
+}
