@@ -13,6 +13,12 @@ fn main() {
     println!("cargo:rerun-if-changed=../tauri.conf.json");
     // The UI is embedded at compile time; rebuild when a new `npm run build` lands.
     println!("cargo:rerun-if-changed=../ui/dist");
+    // `generate_context!` would otherwise fail with a bare "frontendDist doesn't exist".
+    assert!(
+        std::path::Path::new("../ui/dist/index.html").exists(),
+        "ui/dist/index.html is missing: build the UI first with \
+         `npm --prefix ui ci && npm --prefix ui run build`"
+    );
 
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")
