@@ -162,7 +162,7 @@ fn corpus(dir: &Path) -> Vec<String> {
 }
 
 /// 10,000 words: the demo lexicon, 300 phrases cut from the corpus (so there are hits), and the
-/// rest random 2–4 character words over the corpus's own character frequencies (realistic, mostly
+/// rest random 3–4 character words over the corpus's own character frequencies (realistic, mostly
 /// absent, sharing many prefixes with the text: the hard case for an automaton).
 fn lexicon(dir: &Path, texts: &[String]) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
@@ -209,8 +209,10 @@ fn lexicon(dir: &Path, texts: &[String]) -> Vec<String> {
         '的'
     };
     let mut seen: std::collections::HashSet<String> = words.iter().cloned().collect();
+    // Random words are 3–4 characters: two-character combinations of the commonest characters
+    // (的是, 我们) are everyday words no lexicon lists, and would make every message a hit.
     while words.len() < WORDS {
-        let len = 2 + rand() as usize % 3;
+        let len = 3 + rand() as usize % 2;
         let w: String = (0..len).map(|_| pick(rand())).collect();
         if seen.insert(w.clone()) {
             words.push(w);
