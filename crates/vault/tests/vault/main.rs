@@ -1,0 +1,10 @@
+//! The vault's integration tests (one binary).
+
+mod canary;
+mod common;
+mod crash;
+mod db;
+mod index;
+mod keyring;
+mod media;
+mod profile;
