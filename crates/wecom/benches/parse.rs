@@ -8,7 +8,11 @@ use std::time::Instant;
 fn main() {
     let path = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let lines: Vec<String> = match &path {
-        Some(p) => std::fs::read_to_string(p).expect("read input").lines().map(str::to_owned).collect(),
+        Some(p) => std::fs::read_to_string(p)
+            .expect("read input")
+            .lines()
+            .map(str::to_owned)
+            .collect(),
         None => {
             // The public fixtures, repeated: every msgtype in its official shape.
             let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
@@ -21,7 +25,12 @@ fn main() {
         }
     };
     let bytes: usize = lines.iter().map(|l| l.len() + 1).sum();
-    println!("input: {} lines, {:.1} MB ({})", lines.len(), bytes as f64 / 1e6, path.as_deref().unwrap_or("fixtures"));
+    println!(
+        "input: {} lines, {:.1} MB ({})",
+        lines.len(),
+        bytes as f64 / 1e6,
+        path.as_deref().unwrap_or("fixtures")
+    );
 
     let measure = |name: &str, f: &dyn Fn(&str) -> bool| {
         let mut best = f64::MAX;
@@ -35,10 +44,18 @@ fn main() {
             best = best.min(start.elapsed().as_secs_f64());
         }
         let rate = lines.len() as f64 / best;
-        println!("{name:<38} {:>10.0} messages/s  {:>7.1} MB/s", rate, bytes as f64 / best / 1e6);
+        println!(
+            "{name:<38} {:>10.0} messages/s  {:>7.1} MB/s",
+            rate,
+            bytes as f64 / best / 1e6
+        );
         rate
     };
-    let floor = measure("baseline: serde_json::Value", &|l| serde_json::from_str::<serde_json::Value>(l).is_ok());
-    let ours = measure("dossier_wecom::parse_line (typed)", &|l| dossier_wecom::parse_line(l).is_ok());
+    let floor = measure("baseline: serde_json::Value", &|l| {
+        serde_json::from_str::<serde_json::Value>(l).is_ok()
+    });
+    let ours = measure("dossier_wecom::parse_line (typed)", &|l| {
+        dossier_wecom::parse_line(l).is_ok()
+    });
     println!("typed parse / untyped floor: {:.2}x", ours / floor);
 }
