@@ -1,4 +1,7 @@
-//! `dossier server …`: archive server administration. For now `demo` (write a synthetic archive).
+//! `dossier server …`: archive server administration: `demo` (write a synthetic archive), `init`,
+//! `ingest`, `serve`, `user`, `grant` (in [`archive`]).
+
+mod archive;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,6 +21,16 @@ enum ServerCommand {
     /// Write a deterministic synthetic WeCom archive directory (messages, contacts, groups, events,
     /// media, rules.json and truth.json). Same seed, same bytes.
     Demo(DemoArgs),
+    /// Create a server data directory with an admin account.
+    Init(archive::InitArgs),
+    /// Ingest archive directories (idempotent, incremental; rules run at ingest).
+    Ingest(archive::IngestArgs),
+    /// Serve the API (default 127.0.0.1:7171; TLS with --tls-cert/--tls-key).
+    Serve(archive::ServeArgs),
+    /// Manage users: add, list, disable.
+    User(archive::UserArgs),
+    /// Change a user's grant (scope, window, lease, export).
+    Grant(archive::GrantArgs),
 }
 
 #[derive(Args)]
@@ -43,6 +56,21 @@ struct DemoArgs {
 pub fn run(args: ServerArgs) -> ExitCode {
     match args.command {
         ServerCommand::Demo(a) => demo(a),
+        ServerCommand::Init(a) => report(archive::init(a)),
+        ServerCommand::Ingest(a) => report(archive::ingest(a)),
+        ServerCommand::Serve(a) => report(archive::serve(a)),
+        ServerCommand::User(a) => report(archive::user(a)),
+        ServerCommand::Grant(a) => report(archive::grant(a)),
+    }
+}
+
+fn report(r: anyhow::Result<()>) -> ExitCode {
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dossier server: {e:#}");
+            ExitCode::from(2)
+        }
     }
 }
 
