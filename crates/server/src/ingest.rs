@@ -292,7 +292,16 @@ fn ingest_messages(
     let media_dir = dir.join("media");
     let mut qr_cache: HashMap<String, Vec<dossier_model::Hit>> = HashMap::new();
     let mut checked_revokes: HashSet<String> = HashSet::new();
-    let mut batch: Vec<NewMessage> = Vec::with_capacity(options.batch);
+    let mut pending: Vec<(Message, String, bool)> = Vec::with_capacity(options.batch);
+    let mut ctx = Prep {
+        store,
+        scanner: &mut scanner,
+        org: &org,
+        options,
+        media_dir: &media_dir,
+        qr_cache: &mut qr_cache,
+        checked_revokes: &mut checked_revokes,
+    };
     for name in message_files(dir)? {
         let path = dir.join(&name);
         let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
@@ -317,46 +326,56 @@ fn ingest_messages(
             };
             report.messages_read += 1;
             let raw_is_json = !text.starts_with('\u{feff}') && !text.bytes().any(|b| b < 0x20);
-            let raw = text.to_owned();
-            let nm = prepare(
-                store,
-                &mut scanner,
-                &org,
-                &msg,
-                raw,
-                raw_is_json,
-                options,
-                &media_dir,
-                &mut qr_cache,
-                &mut checked_revokes,
-            )?;
-            report.hits += nm.hits.len() as u64;
-            batch.push(nm);
-            if batch.len() >= options.batch {
-                report.messages_new += store.ingest_messages(&batch)? as u64;
-                batch.clear();
+            pending.push((msg, text.to_owned(), raw_is_json));
+            if pending.len() >= options.batch {
+                flush(&mut ctx, &mut pending, report)?;
             }
         }
     }
-    if !batch.is_empty() {
-        report.messages_new += store.ingest_messages(&batch)? as u64;
-    }
+    flush(&mut ctx, &mut pending, report)?;
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn prepare(
-    store: &dyn crate::store::Storage,
-    scanner: &mut Scanner,
-    org: &OrgIndex,
-    msg: &Message,
-    raw: String,
-    raw_is_json: bool,
-    options: &Options,
-    media_dir: &Path,
-    qr_cache: &mut HashMap<String, Vec<dossier_model::Hit>>,
-    checked_revokes: &mut HashSet<String>,
-) -> Result<NewMessage> {
+/// What preparing a message needs across a run.
+struct Prep<'a> {
+    store: &'a dyn crate::store::Storage,
+    scanner: &'a mut Scanner,
+    org: &'a OrgIndex,
+    options: &'a Options,
+    media_dir: &'a Path,
+    qr_cache: &'a mut HashMap<String, Vec<dossier_model::Hit>>,
+    checked_revokes: &'a mut HashSet<String>,
+}
+
+/// Stores the pending messages; ones already stored are not scanned again.
+fn flush(ctx: &mut Prep<'_>, pending: &mut Vec<(Message, String, bool)>, report: &mut Report) -> Result<()> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = pending.iter().map(|(m, _, _)| m.msgid.0.clone()).collect();
+    let known = ctx.store.known_msgids(&ids)?;
+    let mut batch = Vec::with_capacity(pending.len());
+    for (msg, raw, raw_is_json) in pending.drain(..) {
+        if !known.contains(msg.msgid.as_str()) {
+            batch.push(prepare(ctx, &msg, raw, raw_is_json)?);
+        }
+    }
+    let (messages, hits) = ctx.store.ingest_messages(&batch)?;
+    report.messages_new += messages as u64;
+    report.hits += hits as u64;
+    Ok(())
+}
+
+fn prepare(ctx: &mut Prep<'_>, msg: &Message, raw: String, raw_is_json: bool) -> Result<NewMessage> {
+    let Prep {
+        store,
+        scanner,
+        org,
+        options,
+        media_dir,
+        qr_cache,
+        checked_revokes,
+    } = ctx;
     let revoke_of = match &msg.content {
         Content::Revoke(r) => Some(r.pre_msgid.0.clone()),
         _ => None,
@@ -369,7 +388,7 @@ fn prepare(
         scanner.remember_hit(dossier_model::MsgId(orig.clone()));
     }
     let media = msg.content.media().map(|m| sha256_hex(m.sdkfileid));
-    let mut hits = scanner.scan(msg, org);
+    let mut hits = scanner.scan(msg, *org);
     if options.scan_images
         && let (Content::Image(_), Some(id)) = (&msg.content, &media)
     {

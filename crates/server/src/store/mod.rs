@@ -327,8 +327,10 @@ pub trait Storage: Send + Sync + 'static {
     /// Inserts or updates groups; returns how many changed.
     fn ingest_groups(&self, groups: &[Group]) -> Result<usize>;
     /// Inserts messages (with hits and media references) in one transaction; a msgid already
-    /// stored is skipped. Links revokes both ways. Returns how many were new.
-    fn ingest_messages(&self, messages: &[NewMessage]) -> Result<usize>;
+    /// stored is skipped. Links revokes both ways. Returns how many messages and hits were new.
+    fn ingest_messages(&self, messages: &[NewMessage]) -> Result<(usize, usize)>;
+    /// Which of `msgids` are stored already.
+    fn known_msgids(&self, msgids: &[String]) -> Result<std::collections::HashSet<String>>;
     /// Inserts events, skipping ones already stored; returns how many were new.
     fn ingest_events(&self, events: &[NewEvent]) -> Result<usize>;
     /// Whether a stored message had a hit (for revoke detection across ingests).

@@ -893,9 +893,23 @@ impl Storage for SqliteStorage {
         })
     }
 
-    fn ingest_messages(&self, messages: &[NewMessage]) -> Result<usize> {
+    fn known_msgids(&self, msgids: &[String]) -> Result<std::collections::HashSet<String>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached("SELECT 1 FROM messages WHERE msgid = ?1")?;
+            let mut out = std::collections::HashSet::new();
+            for id in msgids {
+                if st.exists([id])? {
+                    out.insert(id.clone());
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn ingest_messages(&self, messages: &[NewMessage]) -> Result<(usize, usize)> {
         self.write(|tx| {
             let mut n = 0;
+            let mut hits = 0;
             let mut ins = tx.prepare_cached(
                 "INSERT OR IGNORE INTO messages(msgid, archive_seq, action, from_id, tolist, roomid, msgtime, msgtype, raw, raw_json, revoke_of) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -933,6 +947,7 @@ impl Storage for SqliteStorage {
                 log_new(tx, MESSAGE, id)?;
                 for h in &m.hits {
                     hit.execute(params![id, h])?;
+                    hits += 1;
                     let hid = tx.last_insert_rowid();
                     log_new(tx, HIT, hid)?;
                 }
@@ -951,7 +966,7 @@ impl Storage for SqliteStorage {
                     }
                 }
             }
-            Ok(n)
+            Ok((n, hits))
         })
     }
 

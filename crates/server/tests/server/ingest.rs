@@ -51,6 +51,7 @@ fn ingest_reports_bad_lines_links_revokes_and_is_idempotent() {
     assert_eq!(r.contacts_changed, 2);
     assert!(r.rules_changed);
     assert_eq!(r.media_new, 2);
+    assert!(r.hits >= 1, "the rule hit on m1 is stored");
 
     let records = admin_feed(&archive);
     let seqs: Vec<i64> = records.iter().map(|r| r["seq"].as_i64().expect("seq")).collect();
@@ -102,6 +103,7 @@ fn ingest_reports_bad_lines_links_revokes_and_is_idempotent() {
         (0, 0, 0, 0)
     );
     assert!(!again.rules_changed);
+    assert_eq!(again.hits, 0, "stored messages are not scanned again");
     assert_eq!(archive.store().head().expect("head"), head, "no change logged");
 
     // A later directory appends; a revoke of a message from the earlier ingest links back.
