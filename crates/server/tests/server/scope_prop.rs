@@ -276,8 +276,19 @@ fn new_messages(msgs: &[Msg], ne: usize, offset: usize) -> Vec<NewMessage> {
 }
 
 /// Org, first messages, later messages, first grant, second grant, batch limit, batches read
-/// before the grant change, each external contact's followers.
-type Case = (Org, Vec<Msg>, Vec<Msg>, G, G, usize, usize, Vec<Vec<usize>>);
+/// before the change, each external contact's followers, and instead of a grant change maybe an
+/// org change (an employee moved to other departments).
+type Case = (
+    Org,
+    Vec<Msg>,
+    Vec<Msg>,
+    G,
+    G,
+    usize,
+    usize,
+    Vec<Vec<usize>>,
+    Option<(usize, Vec<usize>)>,
+);
 
 fn case() -> impl Strategy<Value = Case> {
     org().prop_flat_map(|o| {
@@ -292,15 +303,20 @@ fn case() -> impl Strategy<Value = Case> {
             1usize..8,
             0usize..40,
             proptest::collection::vec(proptest::collection::vec(0..ne, 0..3), EXTERNALS),
+            proptest::option::weighted(0.3, (0..ne, proptest::collection::vec(0..nd, 1..3))),
         )
     })
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 40, .. ProptestConfig::default() })]
+    // 40 cases in CI; PROPTEST_CASES=… for a longer run.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(40),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
-    fn feed_stays_inside_the_grant_and_converges((o, first, second, g1, g2, limit, read_first, follows) in case()) {
+    fn feed_stays_inside_the_grant_and_converges((o, first, second, g1, g2, limit, read_first, follows, moved) in case()) {
         let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
         let archive = Archive::open(dir.path(), Config::default()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let ne = o.employees.len();
@@ -337,9 +353,24 @@ proptest! {
             if !more { break; }
         }
 
-        // Change the grant, ingest more, then read to the end.
-        let state2 = archive.resolve(to_grant(&o, &g2)).map_err(fail)?;
-        store.set_grant(user.id, &state2).map_err(fail)?;
+        // Change the grant (or move an employee, which re-scopes department grants), ingest
+        // more, then read to the end.
+        let (o, g2) = match moved {
+            None => {
+                let state2 = archive.resolve(to_grant(&o, &g2)).map_err(fail)?;
+                store.set_grant(user.id, &state2).map_err(fail)?;
+                (o, g2)
+            }
+            Some((who, to)) => {
+                let mut o2 = o.clone();
+                o2.employees[who] = to.clone();
+                let mut emps2 = emps.clone();
+                emps2[who].department = to.iter().map(|&d| d as u64 + 1).collect();
+                store.ingest_org(&depts, &emps2).map_err(fail)?;
+                archive.regrant_all().map_err(fail)?;
+                (o2, g1.clone())
+            }
+        };
         store.ingest_messages(&new_messages(&second, ne, 1000)).map_err(fail)?;
         let cov2 = covered(&o, &g2);
         let o2 = |f: &str, t: &[String], ms: i64| msg_inside(&cov2, g2.window, f, t, ms);
