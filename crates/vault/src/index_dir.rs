@@ -36,6 +36,8 @@ pub const DEFAULT_CHUNK_LOG2: u8 = 14;
 /// Default size of the decrypted-chunk cache, in bytes.
 pub const DEFAULT_CACHE_BYTES: usize = 32 << 20;
 const META_FILE: &str = "meta.json";
+/// Reads spanning at least this many chunks bypass the cache.
+const LARGE_READ_CHUNKS: u64 = 16;
 const TEMP_PREFIX: &str = ".dv-tmp-";
 
 type ChunkCache = Mutex<LruCache<([u8; 16], u64), Arc<[u8]>>>;
@@ -186,6 +188,12 @@ impl std::fmt::Debug for EncryptedFile {
 
 impl EncryptedFile {
     fn chunk(&self, index: u64) -> io::Result<Arc<[u8]>> {
+        self.chunk_with(index, true)
+    }
+
+    /// One decrypted chunk, from the cache when there; `remember` puts a miss into the cache
+    /// (large sequential reads skip it so they do not flush what random reads need).
+    fn chunk_with(&self, index: u64, remember: bool) -> io::Result<Arc<[u8]>> {
         let key = (self.cipher.file_id(), index);
         if let Some(hit) = self.dir.inner.cache.lock().expect("cache lock").get(&key) {
             return Ok(hit.clone());
@@ -199,6 +207,9 @@ impl EncryptedFile {
             .open_chunk(index, index + 1 == self.chunks, &mut buf, &self.path)
             .map_err(integrity_io)?;
         let plain: Arc<[u8]> = Arc::from(&buf[..n]);
+        if !remember {
+            return Ok(plain);
+        }
         self.dir
             .inner
             .cache
@@ -239,8 +250,9 @@ impl FileHandle for EncryptedFile {
             return Ok(OwnedBytes::new(chunk).slice(range.start - off..range.end - off));
         }
         let mut out = Vec::with_capacity(range.len());
+        let remember = last - first < LARGE_READ_CHUNKS;
         for i in first..=last {
-            let chunk = self.chunk(i)?;
+            let chunk = self.chunk_with(i, remember)?;
             let off = i as usize * cs;
             let s = range.start.max(off) - off;
             let e = range.end.min(off + chunk.len()) - off;

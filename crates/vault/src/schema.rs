@@ -33,12 +33,16 @@ CREATE TABLE messages (
     msgtype     TEXT NOT NULL,
     text        TEXT NOT NULL,     -- Content::text(): what reviewers read and search finds
     content     TEXT NOT NULL,     -- the typed content, model JSON
-    raw         TEXT,              -- the WeCom record as archived: the evidence
     sdkfileid   TEXT,              -- media the message refers to
     feed_seq    INTEGER NOT NULL   -- change-feed seq that delivered it
 );
 CREATE INDEX messages_conv_time ON messages (conv, msgtime, id);
 CREATE INDEX messages_media ON messages (sdkfileid) WHERE sdkfileid IS NOT NULL;
+-- The WeCom record as archived (the evidence), apart so message pages stay dense for browsing.
+CREATE TABLE message_raw (
+    id   INTEGER PRIMARY KEY,          -- messages.id
+    raw  TEXT NOT NULL
+);
 
 CREATE TABLE conversations (
     conv        TEXT PRIMARY KEY,

@@ -30,6 +30,8 @@ fn create_write_lock_unlock_read() {
         .unwrap();
     assert_eq!(cursor, 5);
     assert_eq!(stored.unwrap().message, m);
+    let raw = vault.db().read(|r| r.raw_message("msg00000001")).unwrap();
+    assert_eq!(raw.as_deref(), Some(r#"{"msgid":"msg00000001"}"#));
     drop(tmp);
 }
 
