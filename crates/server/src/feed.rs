@@ -162,7 +162,7 @@ impl Grants {
 /// Whether `row` goes to the user: the one visibility decision of the feed, through
 /// [`View::allows`].
 fn visible(grants: &Grants, row: &ChangeRow) -> bool {
-    let Some(subject) = row.subject.subject() else {
+    let Some(subject) = row.subject() else {
         return true; // the user's own grant record
     };
     let now = grants.current();

@@ -166,6 +166,8 @@ pub enum SubjectData {
     Public,
     /// The user's own record (grant).
     Own,
+    /// Read it off the item (messages: sender, recipients, time), saving a copy per row.
+    OfItem,
 }
 
 impl SubjectData {
@@ -192,6 +194,8 @@ impl SubjectData {
             },
             SubjectData::Conversation(p) => Subject::Conversation { parties: p },
             SubjectData::Public => Subject::Public,
+            // Without its item nothing can be told: visible to scope `all` only.
+            SubjectData::OfItem => Subject::Group { members: &[] },
             SubjectData::Own => return None,
         })
     }
@@ -252,6 +256,22 @@ pub struct ChangeRow {
     pub item: Item,
     /// What it concerns.
     pub subject: SubjectData,
+}
+
+impl ChangeRow {
+    /// What the row concerns, for [`crate::scope::View::allows`]; `None` for the user's own
+    /// records (grants).
+    pub fn subject(&self) -> Option<Subject<'_>> {
+        match (&self.subject, &self.item) {
+            (SubjectData::OfItem, Item::Message(m)) => Some(Subject::Message {
+                from: &m.from,
+                to: &m.tolist,
+                time_ms: m.msgtime,
+            }),
+            (SubjectData::OfItem, _) => Some(Subject::Group { members: &[] }),
+            (d, _) => d.subject(),
+        }
+    }
 }
 
 /// One API call, for the server-side audit trail.

@@ -712,7 +712,7 @@ impl Storage for SqliteStorage {
                 let Some(last) = rows.last() else { break };
                 after = last.seq;
                 for row in rows.iter().filter(|r| r.seq < seq) {
-                    let Some(subject) = row.subject.subject() else {
+                    let Some(subject) = row.subject() else {
                         continue;
                     };
                     if new_view.allows(&subject) && !old_view.allows(&subject) {
