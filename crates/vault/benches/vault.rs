@@ -66,14 +66,7 @@ fn main() {
     let sweep_n = corpus.len().min(200_000);
     let sweep: Vec<(u32, u32)> = match std::env::var("DOSSIER_BENCH_SWEEP") {
         Ok(s) if s == "0" => vec![],
-        _ => vec![
-            (4096, 2000),
-            (4096, 32768),
-            (8192, 32768),
-            (16384, 2000),
-            (16384, 32768),
-            (32768, 32768),
-        ],
+        _ => vec![(4096, 32768), (8192, 32768), (16384, 32768), (16384, 2000)],
     };
     for (page, cache) in sweep {
         let (plain, plain_us) = insert_rate(
@@ -215,9 +208,51 @@ fn main() {
         .expect("lookup")
     };
     let (p, e) = compare(|| page(&plain_db), || page(vault.db()));
-    report("conversation page of 50", convs.len(), p, e, 1.15);
+    report("conversation page of 50, any conv", convs.len(), p, e, 1.15);
     let (p, e) = compare(|| lookup(&plain_db), || lookup(vault.db()));
-    report("point lookup by msgid", msgids.len(), p, e, 1.15);
+    report("point lookup, uniform over all", msgids.len(), p, e, 1.15);
+
+    // A reviewer's working set: the conversations of a few employees, paged back and forth, and
+    // lookups among their messages (what fits the page cache).
+    let hot: Vec<&(ConversationKey, i64)> = convs.iter().take(40).collect();
+    let hot_ids: Vec<String> = corpus
+        .iter()
+        .filter(|(m, _)| hot.iter().any(|(c, _)| *c == m.conversation()))
+        .map(|(m, _)| m.msgid.0.clone())
+        .take(5000)
+        .collect();
+    let hot_page = |db: &Db| {
+        db.read(|r| {
+            for _ in 0..10 {
+                for (c, t) in &hot {
+                    black_box(r.conversation_page(
+                        c,
+                        Some(Anchor {
+                            msgtime: *t,
+                            id: i64::MAX,
+                        }),
+                        Direction::Before,
+                        50,
+                    )?);
+                }
+            }
+            Ok(())
+        })
+        .expect("page")
+    };
+    let hot_lookup = |db: &Db| {
+        db.read(|r| {
+            for id in &hot_ids {
+                black_box(r.message(id)?);
+            }
+            Ok(())
+        })
+        .expect("lookup")
+    };
+    let (p, e) = compare(|| hot_page(&plain_db), || hot_page(vault.db()));
+    report("conversation page of 50, working set", hot.len() * 10, p, e, 1.15);
+    let (p, e) = compare(|| hot_lookup(&plain_db), || hot_lookup(vault.db()));
+    report("point lookup, working set", hot_ids.len(), p, e, 1.15);
 
     let plain_reader = plain_index.reader().expect("reader");
     let enc_reader = enc_index.reader().expect("reader");
@@ -307,6 +342,16 @@ fn insert_rate(
     }
     .expect("db");
     let rate = corpus.len() as f64 / insert(corpus, &db).as_secs_f64();
+    // Again into a fresh file, keep the better run (shared machine).
+    let again = path.with_extension("2.db");
+    let db2 = if encrypted {
+        Db::open_encrypted_for_benchmark(&again, page, cache)
+    } else {
+        Db::open_plaintext_for_benchmark(&again, page, cache)
+    }
+    .expect("db");
+    let rate = rate.max(corpus.len() as f64 / insert(corpus, &db2).as_secs_f64());
+    drop(db2);
     let mut rng = StdRng::seed_from_u64(3);
     let ids: Vec<&str> = (0..20_000)
         .map(|_| corpus[rng.random_range(0..corpus.len())].0.msgid.0.as_str())
@@ -359,12 +404,13 @@ fn build_index(index: &Index, texts: &[(u64, String)]) -> Duration {
     t.elapsed()
 }
 
-/// Runs each side once to warm up, then alternately three times; best of three each.
+/// Runs each side once to warm up, then alternately five times; best of five each (the
+/// development machine is shared, so the minimum is the least noisy figure).
 fn compare(mut plain: impl FnMut(), mut enc: impl FnMut()) -> (Duration, Duration) {
     plain();
     enc();
     let (mut bp, mut be) = (Duration::MAX, Duration::MAX);
-    for _ in 0..3 {
+    for _ in 0..5 {
         let t = Instant::now();
         plain();
         bp = bp.min(t.elapsed());

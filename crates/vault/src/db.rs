@@ -212,7 +212,13 @@ fn connect(path: &Path, shown: &Path, keying: &Keying, page_size: u32, cache_kib
             let hex_key = Zeroizing::new(hex::encode(key.as_ref()));
             let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex_key.as_str()));
             conn.execute_batch(&pragma)?;
-            conn.execute_batch(&format!("PRAGMA cipher_page_size = {page_size};"))?;
+            // HMAC-SHA256 rather than SQLCipher 4's default SHA-512: with SHA extensions (x86 since
+            // Ice Lake / Zen, Apple silicon) it authenticates a page about twice as fast, and
+            // page authentication is most of SQLCipher's read cost. Part of the file format: set
+            // at every open, like the page size.
+            conn.execute_batch(&format!(
+                "PRAGMA cipher_page_size = {page_size}; PRAGMA cipher_hmac_algorithm = HMAC_SHA256;"
+            ))?;
         }
         #[cfg(feature = "plaintext-bench")]
         Keying::Plain => {
