@@ -1,8 +1,9 @@
 //! Recall and precision of the rules engine against the demo generator's `truth.json`.
 //!
-//! `cargo run --release -p dossier-rules --example demo_eval -- [DIR] [MESSAGES]`: DIR is an archive
-//! directory written by `dossier_demo::generate` (its `rules.json` is the lexicon); without one, an
-//! archive of MESSAGES (default 100,000) messages is generated in a temporary directory.
+//! `cargo run --release -p dossier-rules --example demo_eval -- [DIR] [MESSAGES] [SEED]`: DIR is an
+//! archive directory written by `dossier_demo::generate` (its `rules.json` is the lexicon); without
+//! one (pass `""`), an archive of MESSAGES (default 100,000) messages from SEED (default 1) is
+//! generated in a temporary directory and removed afterwards.
 
 // A measuring program: written for plain reading rather than clippy's taste.
 #![allow(
@@ -36,15 +37,20 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let dir = args.next().filter(|a| !a.is_empty());
     let n: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
+    let mut generated = None;
     let dir = match dir {
         Some(d) => PathBuf::from(d),
         None => {
-            let d = std::env::temp_dir().join(format!("dossier-rules-demo-{n}-{}", std::process::id()));
+            let d =
+                std::env::temp_dir().join(format!("dossier-rules-demo-{n}-{seed}-{}", std::process::id()));
             let opts = dossier_demo::Options {
                 messages: n,
+                seed,
                 ..Default::default()
             };
             dossier_demo::generate(&opts, &d).expect("generate the demo archive");
+            generated = Some(d.clone());
             d
         }
     };
@@ -278,6 +284,9 @@ fn main() {
         println!("miss: {m}");
     }
     let _ = HitKind::Word;
+    if let Some(d) = generated {
+        let _ = std::fs::remove_dir_all(d);
+    }
 }
 
 fn kind_static(kind: &str) -> &'static str {

@@ -121,8 +121,13 @@ impl Calendar {
                 .contains(&(date.weekday().number_from_monday() as u8))
     }
 
-    /// Working minutes between two times in milliseconds (0 when `to` is not after `from`).
+    /// Whole working minutes between two times in milliseconds (0 when `to` is not after `from`).
     pub fn working_minutes(&self, from_ms: i64, to_ms: i64) -> i64 {
+        self.working_ms(from_ms, to_ms) / 60_000
+    }
+
+    /// Working milliseconds between two times in milliseconds (0 when `to` is not after `from`).
+    pub fn working_ms(&self, from_ms: i64, to_ms: i64) -> i64 {
         if to_ms <= from_ms {
             return 0;
         }
@@ -149,7 +154,7 @@ impl Calendar {
                 }
             }
         }
-        total_ms / 60_000
+        total_ms
     }
 }
 
@@ -189,7 +194,8 @@ pub struct TimeoutRecord {
     pub reply_msgid: Option<MsgId>,
     /// When the reply came (or `None`: still unanswered at the end of the data).
     pub replied_at: Option<i64>,
-    /// Working minutes waited.
+    /// Whole working minutes waited (the limit is compared with the exact wait, so 30 here can be
+    /// past a 30-minute limit).
     pub waited_minutes: i64,
 }
 
@@ -290,7 +296,7 @@ pub fn analyse_replies(
                 (false, None) => waiting = Some(m),
                 (false, Some(_)) => {}
                 (true, Some(q)) => {
-                    let waited = cal.working_minutes(q.msgtime, m.msgtime);
+                    let waited = cal.working_ms(q.msgtime, m.msgtime);
                     record(&mut report, &cal, &key, q, Some(m), waited, config.limit_minutes);
                     waiting = None;
                 }
@@ -298,8 +304,8 @@ pub fn analyse_replies(
             }
         }
         if let (Some(q), Some(now)) = (waiting, now_ms) {
-            let waited = cal.working_minutes(q.msgtime, now);
-            if waited > config.limit_minutes {
+            let waited = cal.working_ms(q.msgtime, now);
+            if waited > config.limit_minutes * 60_000 {
                 record(&mut report, &cal, &key, q, None, waited, config.limit_minutes);
             }
         }
@@ -310,15 +316,18 @@ pub fn analyse_replies(
     Ok(report)
 }
 
+/// Records one question; `waited_ms` is in working milliseconds: a wait of 30 minutes and 20
+/// seconds is past a 30-minute limit even though it is 30 whole minutes.
 fn record(
     report: &mut ReplyReport,
     cal: &Calendar,
     key: &ConversationKey,
     q: &Message,
     reply: Option<&Message>,
-    waited: i64,
+    waited_ms: i64,
     limit: i64,
 ) {
+    let waited = waited_ms / 60_000;
     let employee = q.tolist[0].clone();
     let day = report
         .per_day
@@ -331,7 +340,7 @@ fn record(
     if reply.is_some() {
         day.total_wait_minutes += waited;
     }
-    if waited > limit {
+    if waited_ms > limit * 60_000 {
         day.timeouts += 1;
         report.timeouts.push(TimeoutRecord {
             conversation: key.clone(),

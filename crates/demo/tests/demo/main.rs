@@ -662,3 +662,64 @@ fn the_wecom_parser_accepts_every_line() {
     }
     assert_eq!(parsed, s.messages);
 }
+
+/// Regression (rules engine reply-timeout recall of 92.5%): an earlier generator ran two single
+/// conversations between the same employee and customer at once, so an employee message of one
+/// (a reminder 4 minutes after the customer asked) did not end the wait of the other, and
+/// truth.json paired the question with a reply the next day. Every timeout's reply must be the
+/// first employee message in that chat after the question, and single conversations of one
+/// customer never interleave.
+#[test]
+fn timeout_reply_is_the_first_employee_message_after_the_question() {
+    let (dir, _) = moderate();
+    let t = truth(dir);
+    let users: Value = serde_json::from_str(&fs::read_to_string(dir.join("users.json")).unwrap()).unwrap();
+    let employees: BTreeSet<&str> = users["userlist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["userid"].as_str().unwrap())
+        .collect();
+    let ms = messages(dir);
+    // Per chat (employee, customer): its single-chat messages in order.
+    let mut chats: BTreeMap<(String, String), Vec<&Value>> = BTreeMap::new();
+    for m in &ms {
+        if m["action"] == "switch" || !m.get("roomid").is_none_or(|r| r == "") {
+            continue;
+        }
+        let (from, to) = (m["from"].as_str().unwrap(), m["tolist"][0].as_str().unwrap());
+        let key = match (employees.contains(from), employees.contains(to)) {
+            (true, false) => (from.to_string(), to.to_string()),
+            (false, true) => (to.to_string(), from.to_string()),
+            _ => continue,
+        };
+        chats.entry(key).or_default().push(m);
+    }
+    let mut checked = 0;
+    for item in t["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "timeout")
+    {
+        let key = (
+            item["userid"].as_str().unwrap().to_string(),
+            item["external_userid"].as_str().unwrap().to_string(),
+        );
+        let chat = &chats[&key];
+        let q = chat
+            .iter()
+            .position(|m| m["msgid"] == item["msgid"])
+            .expect("question in its chat");
+        let first_reply = chat[q + 1..]
+            .iter()
+            .find(|m| employees.contains(m["from"].as_str().unwrap()))
+            .expect("answered");
+        assert_eq!(
+            first_reply["msgid"], item["reply_msgid"],
+            "timeout {item}: the employee spoke before the recorded reply"
+        );
+        checked += 1;
+    }
+    assert!(checked > 50, "{checked}");
+}

@@ -543,6 +543,100 @@ fn reply_timeouts_and_stats() {
     assert_eq!((z.questions, z.timeouts, z.max_wait_minutes), (3, 1, 60));
 }
 
+/// Regression (reply-timeout recall on the demo truth): a customer asks, and 4 minutes later
+/// the employee sends something else (a reminder about another topic). That message ends the
+/// wait: it is no timeout, whatever the employee says the next day.
+#[test]
+fn any_employee_message_ends_the_wait_even_on_another_topic() {
+    let m =
+        |id: &str, from: &str, to: &str, at: i64, text: &str| text_msg(id, from, to, MONDAY + at * MIN, text);
+    let msgs = vec![
+        m("q", "wmC", "zhangsan", 600, "大额存单还有额度吗"),
+        m("r", "zhangsan", "wmC", 604, "您的风险测评已过期，麻烦重新做一下"),
+        m("ack", "wmC", "zhangsan", 610, "了解了"),
+        m("next", "zhangsan", "wmC", 1440 + 600, "帮您看了一下，还有额度"),
+    ];
+    let report = analyse_replies(&msgs, &NoOrg, &TimeoutConfig::default(), None).unwrap();
+    assert_eq!(report.timeouts.len(), 1, "{report:?}");
+    // The second run (ack at 10:10, answered Tuesday 10:00) is the only timeout.
+    assert_eq!(report.timeouts[0].msgid.0, "ack");
+    assert_eq!(report.timeouts[0].reply_msgid.as_ref().unwrap().0, "next");
+    let z = &report.per_employee()[&UserId("zhangsan".into())];
+    assert_eq!((z.questions, z.timeouts), (2, 1));
+}
+
+/// The limit is compared with the exact wait: 30 minutes and 20 seconds is past a 30-minute
+/// limit (the demo truth counts it so), exactly 30 minutes is not.
+#[test]
+fn timeout_limit_is_exact_not_whole_minutes() {
+    let at =
+        |id: &str, from: &str, to: &str, ms: i64| text_msg(id, from, to, MONDAY + 600 * MIN + ms, "在吗");
+    let over = vec![
+        at("q", "wmC", "zhangsan", 0),
+        at("a", "zhangsan", "wmC", 30 * MIN + 20_000),
+    ];
+    let report = analyse_replies(&over, &NoOrg, &TimeoutConfig::default(), None).unwrap();
+    assert_eq!(report.timeouts.len(), 1);
+    assert_eq!(report.timeouts[0].waited_minutes, 30);
+    let exact = vec![
+        at("q", "wmC", "zhangsan", 0),
+        at("a", "zhangsan", "wmC", 30 * MIN),
+    ];
+    let report = analyse_replies(&exact, &NoOrg, &TimeoutConfig::default(), None).unwrap();
+    assert!(report.timeouts.is_empty());
+}
+
+/// Reply timeouts over generated demo archives (two seeds) equal the truth file's, both ways.
+#[test]
+fn timeouts_match_the_demo_truth_exactly() {
+    for seed in [5, 11] {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("rules-timeouts-{seed}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        let opts = dossier_demo::Options {
+            seed,
+            employees: 20,
+            messages: 15_000,
+            ..Default::default()
+        };
+        dossier_demo::generate(&opts, &dir).unwrap();
+        let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+        let org = dossier_wecom::api::parse_org(&read("users.json")).unwrap();
+        let org = OrgIndex::new(&org.departments, &org.employees);
+        let mut messages = Vec::new();
+        for line in read("messages.jsonl").lines() {
+            if let Ok(dossier_wecom::ArchiveLine::Message(m)) = dossier_wecom::parse_line(line) {
+                messages.push(m);
+            }
+        }
+        let truth: serde_json::Value = serde_json::from_str(&read("truth.json")).unwrap();
+        let config = TimeoutConfig {
+            limit_minutes: truth["params"]["reply_limit_minutes"].as_i64().unwrap(),
+            calendar: WorkCalendar::default(),
+        };
+        let report = analyse_replies(&messages, &org, &config, None).unwrap();
+        let found: std::collections::BTreeSet<(String, String)> = report
+            .timeouts
+            .iter()
+            .map(|t| (t.msgid.0.clone(), t.reply_msgid.clone().unwrap().0))
+            .collect();
+        let planted: std::collections::BTreeSet<(String, String)> = truth["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["kind"] == "timeout")
+            .map(|i| {
+                (
+                    i["msgid"].as_str().unwrap().to_string(),
+                    i["reply_msgid"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert!(planted.len() > 20, "seed {seed}: {}", planted.len());
+        assert_eq!(found, planted, "seed {seed}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
 #[test]
 fn quality_score() {
     let hit = |s| Hit {
