@@ -41,8 +41,16 @@ pub struct LexMatch {
 pub struct Lexicon {
     ac: AhoCorasick,
     words: Vec<String>,
-    /// Per word: whether its first / last character is an ASCII letter (see [`Lexicon::find`]).
-    edges: Vec<(bool, bool)>,
+    /// Per word: its length in characters, and whether its first / last character is an ASCII
+    /// letter (see [`Lexicon::find`]).
+    info: Vec<WordInfo>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct WordInfo {
+    chars: u32,
+    ascii_first: bool,
+    ascii_last: bool,
 }
 
 impl Lexicon {
@@ -59,15 +67,15 @@ impl Lexicon {
             .kind(kind)
             .build(&words)
             .map_err(|e| Error::Automaton(e.to_string()))?;
-        let edges = words
+        let info = words
             .iter()
-            .map(|w| {
-                let first = w.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
-                let last = w.chars().next_back().is_some_and(|c| c.is_ascii_alphabetic());
-                (first, last)
+            .map(|w| WordInfo {
+                chars: w.chars().count() as u32,
+                ascii_first: w.chars().next().is_some_and(|c| c.is_ascii_alphabetic()),
+                ascii_last: w.chars().next_back().is_some_and(|c| c.is_ascii_alphabetic()),
             })
             .collect();
-        Ok(Self { ac, words, edges })
+        Ok(Self { ac, words, info })
     }
 
     /// The normalised words, by id.
@@ -92,7 +100,11 @@ impl Lexicon {
         let mut counted_chars = 0;
         for m in self.ac.find_overlapping_iter(&norm.text) {
             let word = m.pattern().as_usize();
-            let (ascii_first, ascii_last) = self.edges[word];
+            let WordInfo {
+                chars,
+                ascii_first,
+                ascii_last,
+            } = self.info[word];
             if ascii_first
                 && m.start() > 0
                 && bytes[m.start() - 1].is_ascii_alphabetic()
@@ -108,7 +120,7 @@ impl Lexicon {
                 continue;
             }
             let norm_start = char_at(norm, m.start(), &mut counted_bytes, &mut counted_chars);
-            let norm_end = norm_start + self.words[word].chars().count();
+            let norm_end = norm_start + chars as usize;
             let (start, end) = norm.original_char_span(norm_start, norm_end);
             f(LexMatch {
                 word,

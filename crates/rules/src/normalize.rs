@@ -88,12 +88,41 @@ pub fn normalize(text: &str) -> Normalized {
     out
 }
 
+/// How ASCII folds: the lower-case letter or the digit, or 0 for noise. The same as the table
+/// (NFKC leaves ASCII alone, no ASCII character is traditional), without the lookup.
+const ASCII_FOLD: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Normalises `text` into `out`, replacing its contents and reusing its buffers.
 pub fn normalize_into(text: &str, out: &mut Normalized) {
     out.clear();
+    // Upper bounds: the text never grows but through rare expansions, and has at most as many
+    // characters as bytes; with the room reserved, the pushes below never reallocate.
+    out.text.reserve(text.len());
+    out.map.reserve(text.len());
     let table = table();
     for (i, c) in text.chars().enumerate() {
         let i = i as u32;
+        if c.is_ascii() {
+            let f = ASCII_FOLD[c as usize];
+            if f != 0 {
+                out.text.push(f as char);
+                out.map.push(i);
+            }
+            continue;
+        }
         let f = match table.chars.get(c as usize) {
             Some(&f) if f == NOISE => continue,
             Some(&f) if f == MULTI => table.fold_multi(c),
@@ -272,5 +301,17 @@ mod tests {
         assert_eq!(fold('𝐕'), Fold::Char('v'));
         assert_eq!(fold('⑨'), Fold::Char('9'));
         assert_eq!(fold('𠀀'), Fold::Char('𠀀'));
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees_with_the_table() {
+        for b in 0u8..128 {
+            let c = b as char;
+            let want = match fold_uncached(c, table()) {
+                Fold::Char(f) => f.to_string(),
+                _ => String::new(),
+            };
+            assert_eq!(normalize(&c.to_string()).text, want, "{c:?}");
+        }
     }
 }

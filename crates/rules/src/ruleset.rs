@@ -95,17 +95,22 @@ impl<'a> MessageContext<'a> {
     }
 }
 
-/// A lexicon hit of one rule.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A lexicon hit of one rule. It names the word by index ([`RuleSet::word`] gives the text), so
+/// finding a hit allocates nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WordHit {
     /// Index of the rule in [`RuleSet::rules`].
     pub rule: usize,
-    /// The rule's word as written in the rule.
-    pub word: String,
+    /// Index of the word in the rule's `words`.
+    pub word: usize,
     /// Start in characters of the original text.
     pub start: usize,
     /// End in characters of the original text, exclusive.
     pub end: usize,
+    /// Start in characters of the normalised text.
+    pub norm_start: usize,
+    /// End in characters of the normalised text, exclusive.
+    pub norm_end: usize,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -203,10 +208,10 @@ impl RuleSet {
         mut applies: impl FnMut(usize) -> bool,
         out: &mut Vec<WordHit>,
     ) {
-        // (rule, norm_start, norm_end) of exclusion matches, and pending hits with their
-        // normalised spans; usually both tiny.
+        // Hits go straight into `out`; the (rare) exclusion matches are collected on the side and
+        // applied to the new hits at the end.
+        let first = out.len();
         let mut exclusions: Vec<(u32, usize, usize)> = Vec::new();
-        let mut pending: Vec<(WordHit, usize, usize)> = Vec::new();
         self.lexicon.find(norm, |m| {
             for r in &self.refs[m.word] {
                 let rule = r.rule as usize;
@@ -216,30 +221,34 @@ impl RuleSet {
                 if r.exclusion {
                     exclusions.push((r.rule, m.norm_start, m.norm_end));
                 } else {
-                    let word = self.rules[rule].words[r.item as usize].clone();
-                    pending.push((
-                        WordHit {
-                            rule,
-                            word,
-                            start: m.start,
-                            end: m.end,
-                        },
-                        m.norm_start,
-                        m.norm_end,
-                    ));
+                    out.push(WordHit {
+                        rule,
+                        word: r.item as usize,
+                        start: m.start,
+                        end: m.end,
+                        norm_start: m.norm_start,
+                        norm_end: m.norm_end,
+                    });
                 }
             }
         });
         if !self.any_exclusions || exclusions.is_empty() {
-            out.extend(pending.into_iter().map(|(h, _, _)| h));
             return;
         }
-        out.extend(pending.into_iter().filter_map(|(h, s, e)| {
-            let cancelled = exclusions
-                .iter()
-                .any(|&(r, xs, xe)| r as usize == h.rule && xs <= s && xe >= e);
-            (!cancelled).then_some(h)
-        }));
+        let mut i = 0;
+        out.retain(|h| {
+            let keep = i < first
+                || !exclusions
+                    .iter()
+                    .any(|&(r, xs, xe)| r as usize == h.rule && xs <= h.norm_start && xe >= h.norm_end);
+            i += 1;
+            keep
+        });
+    }
+
+    /// The text of a hit's word, as written in its rule.
+    pub fn word(&self, hit: &WordHit) -> &str {
+        &self.rules[hit.rule].words[hit.word]
     }
 
     /// Lexicon hits in `text` of every enabled rule, regardless of scope and sender.
@@ -291,7 +300,7 @@ impl RuleSet {
                 msgid: msg.msgid.clone(),
                 rule: self.rules[h.rule].name.clone(),
                 kind: HitKind::Word,
-                word: Some(h.word),
+                word: Some(self.word(&h).to_string()),
                 start: h.start,
                 end: h.end,
                 severity: self.rules[h.rule].severity,
