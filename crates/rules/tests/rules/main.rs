@@ -637,6 +637,39 @@ fn timeouts_match_the_demo_truth_exactly() {
     }
 }
 
+/// Short chat messages from the demo generator's phrase banks: every complaint of every
+/// industry is negative or at worst neutral (at least four in five negative), every thank-you
+/// positive.
+/// These banks informed the chat entries of the sentiment lexicon, so this is a sanity check;
+/// the accuracy figure comes from held-out labelled reviews (`examples/sentiment_eval.rs`).
+#[test]
+fn sentiment_of_demo_chat_messages() {
+    use dossier_demo::text::{C_ANGRY, C_THANKS, Industry};
+    for t in C_THANKS {
+        let t = t.replace("{me}", "小李");
+        assert_eq!(sentiment(&t).label, Label::Positive, "{t}");
+    }
+    let complaints: Vec<&str> = Industry::ALL
+        .iter()
+        .flat_map(|i| i.bank().c_complain.iter().copied())
+        .chain(C_ANGRY.iter().copied())
+        .collect();
+    let mut negative = 0;
+    for t in &complaints {
+        let s = sentiment(t);
+        assert_ne!(s.label, Label::Positive, "{t}: {s:?}");
+        negative += usize::from(s.label == Label::Negative);
+    }
+    assert!(
+        negative * 5 >= complaints.len() * 4,
+        "{negative} of {}",
+        complaints.len()
+    );
+    // Neutral business talk and courtesies.
+    assert_eq!(sentiment("明天下午三点开会").label, Label::Neutral);
+    assert_ne!(sentiment("不客气，有问题随时联系我").label, Label::Negative);
+}
+
 #[test]
 fn quality_score() {
     let hit = |s| Hit {
