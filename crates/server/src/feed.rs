@@ -13,8 +13,8 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::scope::View;
-use crate::store::{ChangeRow, Item, Seq, StoredMessage, UserRecord};
+use crate::scope::{Subject, View};
+use crate::store::{ChangeRef, ChangeRow, Item, MessageRef, Seq, UserRecord};
 use crate::{Archive, now_ms};
 
 /// One feed response, uncompressed.
@@ -41,7 +41,7 @@ struct MessageHead<'a> {
     archive_seq: Option<&'a str>,
     action: &'a str,
     from: &'a str,
-    tolist: &'a [String],
+    tolist: &'a [&'a str],
     roomid: &'a str,
     msgtime: i64,
     msgtype: &'a str,
@@ -49,20 +49,36 @@ struct MessageHead<'a> {
     revoke_of: Option<&'a str>,
 }
 
-fn write_message(out: &mut Vec<u8>, seq: Seq, m: &StoredMessage) -> Result<()> {
+/// A record whose `type` and `seq` come first, whatever the body.
+#[derive(Serialize)]
+struct Record<T: Serialize> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    seq: Seq,
+    #[serde(flatten)]
+    body: T,
+}
+
+fn write_record(out: &mut Vec<u8>, kind: &'static str, seq: Seq, body: serde_json::Value) -> Result<()> {
+    serde_json::to_writer(&mut *out, &Record { kind, seq, body })?;
+    out.push(b'\n');
+    Ok(())
+}
+
+fn write_message(out: &mut Vec<u8>, seq: Seq, m: &MessageRef<'_>) -> Result<()> {
     let head = MessageHead {
         kind: "message",
         seq,
-        msgid: &m.msgid,
-        archive_seq: m.archive_seq.as_deref(),
-        action: &m.action,
-        from: &m.from,
-        tolist: &m.tolist,
-        roomid: &m.roomid,
+        msgid: m.msgid,
+        archive_seq: m.archive_seq,
+        action: m.action,
+        from: m.from,
+        tolist: m.tolist,
+        roomid: m.roomid,
         msgtime: m.msgtime,
-        msgtype: &m.msgtype,
-        revoked_by: m.revoked_by.as_deref(),
-        revoke_of: m.revoke_of.as_deref(),
+        msgtype: m.msgtype,
+        revoked_by: m.revoked_by,
+        revoke_of: m.revoke_of,
     };
     serde_json::to_writer(&mut *out, &head)?;
     // Splice the evidence in as stored: no re-parse, no re-encoding.
@@ -86,7 +102,24 @@ fn wrap(out: &mut Vec<u8>, kind: &str, seq: Seq, field: &str, json: &str) -> Res
 fn write_row(out: &mut Vec<u8>, row: &ChangeRow) -> Result<bool> {
     let seq = row.seq;
     match &row.item {
-        Item::Message(m) => write_message(out, seq, m)?,
+        Item::Message(m) => {
+            let tolist: Vec<&str> = m.tolist.iter().map(String::as_str).collect();
+            let r = MessageRef {
+                msgid: &m.msgid,
+                archive_seq: m.archive_seq.as_deref(),
+                action: &m.action,
+                from: &m.from,
+                tolist: &tolist,
+                roomid: &m.roomid,
+                msgtime: m.msgtime,
+                msgtype: &m.msgtype,
+                raw: &m.raw,
+                raw_is_json: m.raw_is_json,
+                revoked_by: m.revoked_by.as_deref(),
+                revoke_of: m.revoke_of.as_deref(),
+            };
+            write_message(out, seq, &r)?
+        }
         Item::Hit { id, json } => {
             writeln!(
                 out,
@@ -107,35 +140,25 @@ fn write_row(out: &mut Vec<u8>, row: &ChangeRow) -> Result<bool> {
             writeln!(out, "{{\"type\":\"event\",\"seq\":{seq},\"id\":{id},{inner}}}")
                 .map_err(|e| Error::Internal(e.to_string()))?;
         }
-        Item::Annotation(a) => {
-            serde_json::to_writer(
-                &mut *out,
-                &serde_json::json!({"type": "annotation", "seq": seq, "annotation": a}),
-            )?;
-            out.push(b'\n');
-        }
+        Item::Annotation(a) => write_record(out, "annotation", seq, serde_json::json!({ "annotation": a }))?,
         Item::Rules(j) => wrap(out, "rules", seq, "rules", j)?,
-        Item::Lexicon { name, words } => {
-            serde_json::to_writer(
-                &mut *out,
-                &serde_json::json!({"type": "lexicon", "seq": seq, "name": name, "words": words}),
-            )?;
-            out.push(b'\n');
-        }
-        Item::Grant(g) => {
-            serde_json::to_writer(
-                &mut *out,
-                &serde_json::json!({
-                    "type": "grant",
-                    "seq": seq,
-                    "grant": g.grant,
-                    "all": g.resolved.all,
-                    "employees": g.resolved.employees,
-                    "departments": g.resolved.departments,
-                }),
-            )?;
-            out.push(b'\n');
-        }
+        Item::Lexicon { name, words } => write_record(
+            out,
+            "lexicon",
+            seq,
+            serde_json::json!({ "name": name, "words": words }),
+        )?,
+        Item::Grant(g) => write_record(
+            out,
+            "grant",
+            seq,
+            serde_json::json!({
+                "grant": g.grant,
+                "all": g.resolved.all,
+                "employees": g.resolved.employees,
+                "departments": g.resolved.departments,
+            }),
+        )?,
         Item::Gone => return Ok(false),
     }
     Ok(true)
@@ -161,18 +184,18 @@ impl Grants {
 
 /// Whether `row` goes to the user: the one visibility decision of the feed, through
 /// [`View::allows`].
-fn visible(grants: &Grants, row: &ChangeRow) -> bool {
-    let Some(subject) = row.subject() else {
+fn visible(grants: &Grants, seq: Seq, own: bool, subject: Option<Subject<'_>>) -> bool {
+    let Some(subject) = subject else {
         return true; // the user's own grant record
     };
     let now = grants.current();
     if !now.allows(&subject) {
         return false;
     }
-    if row.own {
+    if own {
         return true; // backfill: logged for this user because the grant then permitted it
     }
-    let then = grants.at(row.seq);
+    let then = grants.at(seq);
     std::ptr::eq(then, now) || then.allows(&subject)
 }
 
@@ -189,50 +212,66 @@ pub fn read(archive: &Archive, user: &UserRecord, after: Seq, limit: usize) -> R
         views: history.into_iter().map(|(s, g)| (s, g.view())).collect(),
     };
     let mut batch = Batch {
-        body: Vec::with_capacity(1 << 16),
+        body: Vec::with_capacity((limit * 1024).min(cfg.feed_max_bytes)),
         cursor: after.max(0),
         ..Batch::default()
     };
-    let chunk = (limit * 2).clamp(256, 10_000);
-    let mut scanned = 0;
     // Read before scanning: when the scan runs out, every row up to here has been seen (rows of
     // other users are not returned, so the cursor jumps over them).
     let head = archive.store().head()?;
-    let exhausted = 'scan: loop {
-        let rows = archive.store().changes(user.id, batch.cursor, chunk)?;
-        let last_chunk = rows.len() < chunk;
-        for (i, row) in rows.iter().enumerate() {
-            batch.cursor = row.seq;
+    let (mut scanned, mut stopped) = (0usize, false);
+    let mut failed = None;
+    archive
+        .store()
+        .for_each_change(user.id, batch.cursor, cfg.feed_max_scan, &mut |change| {
             scanned += 1;
-            if visible(&grants, row) && write_row(&mut batch.body, row)? {
-                batch.records += 1;
-                batch.messages += usize::from(matches!(row.item, Item::Message(_)));
+            let written = match &change {
+                ChangeRef::Message { seq, own, message } => {
+                    batch.cursor = *seq;
+                    let subject = Subject::MessageRef {
+                        from: message.from,
+                        to: message.tolist,
+                        time_ms: message.msgtime,
+                    };
+                    if visible(&grants, *seq, *own, Some(subject)) {
+                        write_message(&mut batch.body, *seq, message)?;
+                        batch.messages += 1;
+                        true
+                    } else {
+                        false
+                    }
+                }
+                ChangeRef::Other(row) => {
+                    batch.cursor = row.seq;
+                    visible(&grants, row.seq, row.own, row.subject()) && write_row(&mut batch.body, row)?
+                }
+            };
+            batch.records += usize::from(written);
+            if batch.records >= limit || batch.body.len() >= cfg.feed_max_bytes {
+                stopped = true;
+                return Ok(false);
             }
-            if batch.records >= limit
-                || batch.body.len() >= cfg.feed_max_bytes
-                || scanned >= cfg.feed_max_scan
-            {
-                break 'scan last_chunk && i + 1 == rows.len();
-            }
-        }
-        if last_chunk {
-            break true;
-        }
-    };
+            Ok(true)
+        })
+        .unwrap_or_else(|e| failed = Some(e));
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    // Stopped early, or scanned as much as one response may: the client asks again.
+    let exhausted = !stopped && scanned < cfg.feed_max_scan;
     if exhausted {
         batch.cursor = batch.cursor.max(head);
     }
     batch.more = !exhausted;
-    serde_json::to_writer(
+    write_record(
         &mut batch.body,
-        &serde_json::json!({
-            "type": "cursor",
-            "seq": batch.cursor,
+        "cursor",
+        batch.cursor,
+        serde_json::json!({
             "more": batch.more,
             "head": head,
             "lease_expires_at": now_ms().saturating_add((lease_secs as i64).saturating_mul(1000)),
         }),
     )?;
-    batch.body.push(b'\n');
     Ok(batch)
 }

@@ -133,6 +133,15 @@ pub enum Subject<'a> {
         /// Time, ms.
         time_ms: i64,
     },
+    /// A message as the feed reads it, recipients borrowed from the database row.
+    MessageRef {
+        /// Sender.
+        from: &'a str,
+        /// Recipients.
+        to: &'a [&'a str],
+        /// Time, ms.
+        time_ms: i64,
+    },
     /// An external contact, by the employees who follow it.
     Contact {
         /// `follow_user` userids.
@@ -189,14 +198,19 @@ impl View {
         self.all || ids.into_iter().any(|u| self.employees.contains(u))
     }
 
+    fn message<'b>(&self, from: &str, mut to: impl Iterator<Item = &'b str>, time_ms: i64) -> bool {
+        self.in_window(time_ms)
+            && (self.all || self.employees.contains(from) || to.any(|u| self.employees.contains(u)))
+    }
+
     /// Whether a record about `subject` is inside the grant. The only visibility decision in the
     /// server.
     pub fn allows(&self, subject: &Subject<'_>) -> bool {
         match *subject {
             Subject::Message { from, to, time_ms } => {
-                self.in_window(time_ms)
-                    && (self.all || self.employees.contains(from) || self.any_in_scope(to))
+                self.message(from, to.iter().map(String::as_str), time_ms)
             }
+            Subject::MessageRef { from, to, time_ms } => self.message(from, to.iter().copied(), time_ms),
             Subject::Contact { followers } => self.any_in_scope(followers),
             Subject::Group { members } => self.any_in_scope(members),
             Subject::Employee(u) => self.all || self.employees.contains(u),

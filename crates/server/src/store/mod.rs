@@ -274,6 +274,52 @@ impl ChangeRow {
     }
 }
 
+/// A message row borrowed from the database while the feed reads it (no copies).
+#[derive(Clone, Copy, Debug)]
+pub struct MessageRef<'a> {
+    /// `msgid`.
+    pub msgid: &'a str,
+    /// The archive's `seq`.
+    pub archive_seq: Option<&'a str>,
+    /// Action.
+    pub action: &'a str,
+    /// Sender.
+    pub from: &'a str,
+    /// Recipients.
+    pub tolist: &'a [&'a str],
+    /// Group id, empty for single chats.
+    pub roomid: &'a str,
+    /// Time, ms.
+    pub msgtime: i64,
+    /// msgtype.
+    pub msgtype: &'a str,
+    /// The evidence line.
+    pub raw: &'a str,
+    /// Whether `raw` is valid JSON.
+    pub raw_is_json: bool,
+    /// The msgid of the revoke that recalled it.
+    pub revoked_by: Option<&'a str>,
+    /// For a revoke: the msgid it recalls.
+    pub revoke_of: Option<&'a str>,
+}
+
+/// A change-log row as [`Storage::for_each_change`] hands it out: messages borrowed, the rest
+/// loaded.
+#[derive(Debug)]
+pub enum ChangeRef<'a> {
+    /// A message row (global or backfill).
+    Message {
+        /// Its position.
+        seq: Seq,
+        /// Whether the row belongs to the reading user alone (backfill).
+        own: bool,
+        /// The message.
+        message: MessageRef<'a>,
+    },
+    /// Any other row.
+    Other(ChangeRow),
+}
+
 /// One API call, for the server-side audit trail.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiAudit {
@@ -369,6 +415,15 @@ pub trait Storage: Send + Sync + 'static {
     fn head(&self) -> Result<Seq>;
     /// Up to `max` log rows after `after` that are global or belong to `user_id`, loaded.
     fn changes(&self, user_id: i64, after: Seq, max: usize) -> Result<Vec<ChangeRow>>;
+    /// Like [`Storage::changes`], streaming: calls `f` for each row, in order, until it returns
+    /// `Ok(false)` or `max` rows were given.
+    fn for_each_change(
+        &self,
+        user_id: i64,
+        after: Seq,
+        max: usize,
+        f: &mut dyn FnMut(ChangeRef<'_>) -> Result<bool>,
+    ) -> Result<()>;
     /// The messages that reference a media id.
     fn media_subjects(&self, media_id: &str) -> Result<Vec<SubjectData>>;
 

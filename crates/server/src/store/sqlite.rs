@@ -10,8 +10,8 @@ use dossier_model::{
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{
-    AnnotationWrite, ApiAudit, ChangeRow, Item, NewEvent, NewMessage, Seq, SessionRecord, Storage,
-    StoredMessage, SubjectData, UserRecord,
+    AnnotationWrite, ApiAudit, ChangeRef, ChangeRow, Item, MessageRef, NewEvent, NewMessage, Seq,
+    SessionRecord, Storage, StoredMessage, SubjectData, UserRecord,
 };
 use crate::error::{Error, Result};
 use crate::scope::GrantState;
@@ -365,6 +365,88 @@ fn read_changes(c: &Connection, user_id: i64, after: Seq, max: usize) -> Result<
         }
     }
     Ok(out)
+}
+
+/// The recipients column (a JSON array of strings) borrowed when it has no escapes.
+fn borrow_list<'a>(s: &'a str, out: &mut Vec<&'a str>) -> Option<()> {
+    if s.contains('\\') {
+        return None;
+    }
+    let inner = s.trim().strip_prefix('[')?.strip_suffix(']')?.trim();
+    if inner.is_empty() {
+        return Some(());
+    }
+    let inner = inner.strip_prefix('"')?.strip_suffix('"')?;
+    out.extend(inner.split("\",\""));
+    Some(())
+}
+
+fn stream_changes(
+    c: &Connection,
+    user_id: i64,
+    after: Seq,
+    max: usize,
+    f: &mut dyn FnMut(ChangeRef<'_>) -> Result<bool>,
+) -> Result<()> {
+    let mut st = c.prepare_cached(FEED_SQL)?;
+    let mut rows = st.query(params![after, user_id, max as i64])?;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let kind: i64 = r.get(1)?;
+        let rf: i64 = r.get(2)?;
+        let own = r.get::<_, Option<i64>>(3)?.is_some();
+        let go_on = if kind == MESSAGE {
+            let text = |i: usize| -> Result<Option<&str>> {
+                Ok(r.get_ref(i)?.as_str_or_null().map_err(rusqlite::Error::from)?)
+            };
+            match text(4)? {
+                None => f(ChangeRef::Other(ChangeRow {
+                    seq,
+                    own,
+                    item: Item::Gone,
+                    subject: SubjectData::Public,
+                }))?,
+                Some(msgid) => {
+                    let list = text(8)?.unwrap_or("[]");
+                    let mut to: Vec<&str> = Vec::with_capacity(4);
+                    let owned: Vec<String>;
+                    let tolist: Vec<&str> = if borrow_list(list, &mut to).is_some() {
+                        to
+                    } else {
+                        owned = json_list(list);
+                        owned.iter().map(String::as_str).collect()
+                    };
+                    let message = MessageRef {
+                        msgid,
+                        archive_seq: text(5)?,
+                        action: text(6)?.unwrap_or(""),
+                        from: text(7)?.unwrap_or(""),
+                        tolist: &tolist,
+                        roomid: text(9)?.unwrap_or(""),
+                        msgtime: r.get(10)?,
+                        msgtype: text(11)?.unwrap_or(""),
+                        raw: text(12)?.unwrap_or(""),
+                        raw_is_json: r.get(13)?,
+                        revoked_by: text(14)?,
+                        revoke_of: text(15)?,
+                    };
+                    f(ChangeRef::Message { seq, own, message })?
+                }
+            }
+        } else {
+            let (item, subject) = load_item(c, kind, rf)?;
+            f(ChangeRef::Other(ChangeRow {
+                seq,
+                own,
+                item,
+                subject,
+            }))?
+        };
+        if !go_on {
+            break;
+        }
+    }
+    Ok(())
 }
 
 fn group_members(c: &Connection, roomid: &str) -> Result<Option<Vec<String>>> {
@@ -1070,6 +1152,23 @@ impl Storage for SqliteStorage {
             let out = out?;
             end?;
             Ok(out)
+        })
+    }
+
+    fn for_each_change(
+        &self,
+        user_id: i64,
+        after: Seq,
+        max: usize,
+        f: &mut dyn FnMut(ChangeRef<'_>) -> Result<bool>,
+    ) -> Result<()> {
+        self.read(|c| {
+            c.execute_batch("BEGIN DEFERRED")?;
+            let out = stream_changes(c, user_id, after, max, f);
+            let end = c.execute_batch("COMMIT");
+            out?;
+            end?;
+            Ok(())
         })
     }
 
