@@ -106,6 +106,10 @@ const ASCII_FOLD: [u8; 128] = {
 };
 
 /// Normalises `text` into `out`, replacing its contents and reusing its buffers.
+///
+/// Most characters fold to themselves (Chinese text is mostly simplified already): those are not
+/// re-encoded one by one but copied in runs, from the last character that changed or was dropped
+/// to the next one.
 pub fn normalize_into(text: &str, out: &mut Normalized) {
     out.clear();
     // Upper bounds: the text never grows but through rare expansions, and has at most as many
@@ -113,26 +117,34 @@ pub fn normalize_into(text: &str, out: &mut Normalized) {
     out.text.reserve(text.len());
     out.map.reserve(text.len());
     let table = table();
-    for (i, c) in text.chars().enumerate() {
+    // Start (in bytes) of the run of unchanged characters not yet copied.
+    let mut run = 0;
+    for (i, (at, c)) in text.char_indices().enumerate() {
         let i = i as u32;
-        if c.is_ascii() {
-            let f = ASCII_FOLD[c as usize];
-            if f != 0 {
-                out.text.push(f as char);
-                out.map.push(i);
+        let f = if c.is_ascii() {
+            match ASCII_FOLD[c as usize] {
+                0 => Fold::Noise,
+                f if f == c as u8 => {
+                    out.map.push(i);
+                    continue;
+                }
+                f => Fold::Char(f as char),
             }
-            continue;
-        }
-        let f = match table.chars.get(c as usize) {
-            Some(&f) if f == NOISE => continue,
-            Some(&f) if f == MULTI => table.fold_multi(c),
-            Some(&f) => {
-                out.text.push(f);
-                out.map.push(i);
-                continue;
+        } else {
+            match table.chars.get(c as usize) {
+                Some(&f) if f == NOISE => Fold::Noise,
+                Some(&f) if f == MULTI => table.fold_multi(c),
+                Some(&f) if f == c => {
+                    out.map.push(i);
+                    continue;
+                }
+                Some(&f) => Fold::Char(f),
+                None => fold_uncached(c, table),
             }
-            None => fold_uncached(c, table),
         };
+        // `c` changes or goes: copy the run before it, then its folding.
+        out.text.push_str(&text[run..at]);
+        run = at + c.len_utf8();
         match f {
             Fold::Noise => {}
             Fold::Char(f) => {
@@ -147,6 +159,7 @@ pub fn normalize_into(text: &str, out: &mut Normalized) {
             }
         }
     }
+    out.text.push_str(&text[run..]);
 }
 
 /// The normalised form of a word or phrase: [`normalize`] without the map.
@@ -301,6 +314,24 @@ mod tests {
         assert_eq!(fold('𝐕'), Fold::Char('v'));
         assert_eq!(fold('⑨'), Fold::Char('9'));
         assert_eq!(fold('𠀀'), Fold::Char('𠀀'));
+    }
+
+    #[test]
+    fn runs_of_unchanged_characters_are_copied_around_changes() {
+        let n = normalize("ＡＢ保證，收益 ok\u{FFFF}㍿!");
+        assert_eq!(n.text, "ab保证收益ok株式会社");
+        assert_eq!(n.map, vec![0, 1, 2, 3, 5, 6, 8, 9, 11, 11, 11, 11]);
+        // Every character of a long text against the per-character folding.
+        let text: String = (0x20u32..0x3_0000).filter_map(char::from_u32).collect();
+        let want: String = text
+            .chars()
+            .map(|c| match fold(c) {
+                Fold::Noise => String::new(),
+                Fold::Char(f) => f.to_string(),
+                Fold::Str(s) => s.to_string(),
+            })
+            .collect();
+        assert_eq!(normalize(&text).text, want);
     }
 
     #[test]
