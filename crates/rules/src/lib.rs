@@ -28,7 +28,7 @@ pub mod sentiment;
 pub mod timeout;
 
 pub use error::Error;
-pub use lexicon::{Engine, LexMatch, Lexicon, LexiconBuilder};
+pub use lexicon::{DFA_MAX_PATTERN_BYTES, Engine, LexMatch, Lexicon, LexiconBuilder};
 pub use normalize::{Fold, Normalized, fold, is_noise, normalize, normalize_into, normalize_word};
 pub use org::{NoOrg, Org, OrgIndex};
 pub use ruleset::{MessageContext, RuleSet, RulesFile, WordHit};
