@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS changes (
     user_id INTEGER
 );
 CREATE INDEX IF NOT EXISTS changes_item ON changes(kind, ref) WHERE user_id IS NULL;
+CREATE INDEX IF NOT EXISTS changes_user ON changes(user_id, kind) WHERE user_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS messages (
     id INTEGER PRIMARY KEY,
     msgid TEXT NOT NULL UNIQUE,
@@ -819,7 +820,7 @@ impl Storage for SqliteStorage {
         self.read(|c| {
             let mut st = c.prepare_cached(
                 "SELECT c.seq, g.json FROM changes c JOIN grants g ON g.id = c.ref \
-                 WHERE c.kind = ?1 AND c.user_id = ?2 ORDER BY c.seq",
+                 WHERE c.user_id = ?2 AND c.kind = ?1 AND c.user_id IS NOT NULL ORDER BY c.seq",
             )?;
             let rows = st
                 .query_map(params![GRANT, user_id], |r| {
