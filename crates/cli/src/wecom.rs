@@ -61,7 +61,13 @@ impl Report {
                         "" => "(none)",
                         t => t,
                     };
-                    *self.by_type.entry(msgtype.to_owned()).or_default() += 1;
+                    // Counted without allocating a key per line: the types are few, the lines many.
+                    match self.by_type.get_mut(msgtype) {
+                        Some(n) => *n += 1,
+                        None => {
+                            self.by_type.insert(msgtype.to_owned(), 1);
+                        }
+                    }
                 }
                 Ok(ArchiveLine::ChatData(entries)) => {
                     self.parsed += 1;
