@@ -22,8 +22,16 @@ const BUILD_PACKAGES: &[&str] = &[
     "libssl-dev",
     "librsvg2-dev",
 ];
-/// Debian packages the tests need on top: a virtual display and CJK fonts for the real window.
-const TEST_PACKAGES: &[&str] = &["xvfb", "webkit2gtk-driver", "fonts-noto-cjk", "xauth"];
+/// Debian packages the tests need on top: a virtual display and CJK fonts for the real window, and a
+/// private Secret Service (gnome-keyring on a session bus) for the vault's OS-keyring tests.
+const TEST_PACKAGES: &[&str] = &[
+    "xvfb",
+    "webkit2gtk-driver",
+    "fonts-noto-cjk",
+    "xauth",
+    "dbus",
+    "gnome-keyring",
+];
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -186,7 +194,27 @@ fn test() -> Result {
         ],
     )?;
     step("Rust tests");
-    run(&cargo(), &["test", "--workspace", "--locked"])?;
+    let cargo = cargo();
+    let tests = [cargo.as_str(), "test", "--workspace", "--locked"];
+    if cfg!(target_os = "linux") && Path::new("/usr/bin/dbus-run-session").exists() {
+        // The vault's keyring tests need a Secret Service: a private, unlocked gnome-keyring on a
+        // throwaway session bus, so no real keyring is touched. They must run, not skip, here.
+        const UNDER_KEYRING: &str = "echo -n dossier-ci | gnome-keyring-daemon --components=secrets \
+                                     --daemonize --unlock >/dev/null && exec \"$@\"";
+        let mut args = vec!["--", "sh", "-c", UNDER_KEYRING, "sh"];
+        args.extend(tests);
+        let status = Command::new("dbus-run-session")
+            .args(&args)
+            .current_dir(root())
+            .env("DOSSIER_REQUIRE_KEYRING", "1")
+            .status()
+            .map_err(|e| format!("could not start dbus-run-session: {e}"))?;
+        if !status.success() {
+            return Err(format!("Rust tests failed ({status})"));
+        }
+    } else {
+        run(tests[0], &tests[1..])?;
+    }
     eprintln!("\nall checks passed");
     Ok(())
 }
