@@ -13,8 +13,10 @@
 //!
 //! `cargo bench -p dossier-rules --bench lexicon` (release). `DOSSIER_BENCH_DIR` names a demo archive
 //! directory to read; otherwise one of `DOSSIER_BENCH_MESSAGES` (default 100,000) messages is
-//! generated in a temporary directory. `DOSSIER_BENCH_QUICK=1` runs one pass of one engine and no
-//! baseline (for profiling under callgrind). Prints figures; asserts nothing.
+//! generated in a temporary directory. `DOSSIER_BENCH_QUICK=1` runs one pass of one engine
+//! (`DOSSIER_BENCH_ENGINE=nfa|dfa|auto`, default auto) and no baseline, for counting instructions
+//! under `valgrind --tool=callgrind`, which is reproducible on a busy machine. Prints figures;
+//! asserts nothing.
 //!
 //! Throughput is MB of original message text (UTF-8) per second of this thread's CPU time (from
 //! `/proc/thread-self/schedstat`, so time the scheduler gives other processes on a busy machine
@@ -119,7 +121,11 @@ fn main() {
         }];
         println!("{name} lexicon: {} distinct words", words.len());
         let engines: &[(&str, Engine)] = if quick {
-            &[("auto", Engine::Auto)]
+            match std::env::var("DOSSIER_BENCH_ENGINE").as_deref() {
+                Ok("nfa") => &[("contiguous NFA", Engine::ContiguousNfa)],
+                Ok("dfa") => &[("DFA", Engine::Dfa)],
+                _ => &[("auto", Engine::Auto)],
+            }
         } else {
             &[
                 ("contiguous NFA", Engine::ContiguousNfa),
