@@ -35,6 +35,7 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
+    let sweep_only = std::env::var("DOSSIER_BENCH_SWEEP").as_deref() == Ok("pages");
     let n: u64 = std::env::var("DOSSIER_BENCH_N")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -60,23 +61,34 @@ fn main() {
     // ---- bulk insert, per page size ----
     println!("\n## bulk insert (put_message, {BATCH} per transaction, WAL, synchronous=NORMAL)");
     println!(
-        "{:>6} {:>9} {:>13} {:>13} {:>6} {:>10} {:>10} {:>6}",
-        "page", "cache KiB", "plain rows/s", "cipher rows/s", "ratio", "plain µs", "cipher µs", "ratio"
+        "{:>6} {:>9} {:>13} {:>13} {:>6} {:>10} {:>10} {:>6} {:>10} {:>10} {:>6}",
+        "page",
+        "cache KiB",
+        "plain rows/s",
+        "cipher rows/s",
+        "ratio",
+        "lookup pl",
+        "lookup enc",
+        "ratio",
+        "page pl",
+        "page enc",
+        "ratio"
     );
     let sweep_n = corpus.len().min(200_000);
     let sweep: Vec<(u32, u32)> = match std::env::var("DOSSIER_BENCH_SWEEP") {
         Ok(s) if s == "0" => vec![],
+        Ok(s) if s == "pages" => vec![(4096, 32768), (8192, 32768), (16384, 32768)],
         _ => vec![(4096, 32768), (8192, 32768), (16384, 32768), (16384, 2000)],
     };
     for (page, cache) in sweep {
-        let (plain, plain_us) = insert_rate(
+        let (plain, plain_us, plain_page) = insert_rate(
             &corpus[..sweep_n],
             &work.path().join(format!("plain-{page}-{cache}.db")),
             page,
             cache,
             false,
         );
-        let (enc, enc_us) = insert_rate(
+        let (enc, enc_us, enc_page) = insert_rate(
             &corpus[..sweep_n],
             &work.path().join(format!("enc-{page}-{cache}.db")),
             page,
@@ -84,12 +96,19 @@ fn main() {
             true,
         );
         println!(
-            "{page:>6} {cache:>9} {plain:>13.0} {enc:>13.0} {:>5.2}x {plain_us:>10.1} {enc_us:>10.1} {:>5.2}x",
+            "{page:>6} {cache:>9} {plain:>13.0} {enc:>13.0} {:>5.2}x {plain_us:>10.1} {enc_us:>10.1} {:>5.2}x {plain_page:>10.1} {enc_page:>10.1} {:>5.2}x",
             plain / enc,
-            enc_us / plain_us
+            enc_us / plain_us,
+            enc_page / plain_page
         );
     }
-    println!("(µs: warm point lookup by msgid, same 20,000 ids)");
+    println!(
+        "(lookup: point lookup by msgid, 20,000 random ids; page: 50 messages of 2,000 random conversations; µs/op, warm, best of 3)"
+    );
+
+    if sweep_only {
+        return;
+    }
 
     // ---- the product configuration, full corpus ----
     let vault = Profile::create(
@@ -334,7 +353,7 @@ fn insert_rate(
     page: u32,
     cache: u32,
     encrypted: bool,
-) -> (f64, f64) {
+) -> (f64, f64, f64) {
     let db = if encrypted {
         Db::open_encrypted_for_benchmark(path, page, cache)
     } else {
@@ -365,10 +384,41 @@ fn insert_rate(
         })
         .expect("lookup")
     };
+    let convs: Vec<(ConversationKey, i64)> = (0..2000)
+        .map(|_| {
+            let m = &corpus[rng.random_range(0..corpus.len())].0;
+            (m.conversation(), m.msgtime)
+        })
+        .collect();
+    let pages = || {
+        db.read(|r| {
+            for (c, t) in &convs {
+                black_box(r.conversation_page(
+                    c,
+                    Some(Anchor {
+                        msgtime: *t,
+                        id: i64::MAX,
+                    }),
+                    Direction::Before,
+                    50,
+                )?);
+            }
+            Ok(())
+        })
+        .expect("pages")
+    };
     lookups();
-    let t = Instant::now();
-    lookups();
-    (rate, t.elapsed().as_secs_f64() * 1e6 / ids.len() as f64)
+    pages();
+    let (mut best_l, mut best_p) = (f64::MAX, f64::MAX);
+    for _ in 0..3 {
+        let t = Instant::now();
+        lookups();
+        best_l = best_l.min(t.elapsed().as_secs_f64() * 1e6 / ids.len() as f64);
+        let t = Instant::now();
+        pages();
+        best_p = best_p.min(t.elapsed().as_secs_f64() * 1e6 / convs.len() as f64);
+    }
+    (rate, best_l, best_p)
 }
 
 fn schema() -> Schema {

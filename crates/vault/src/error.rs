@@ -189,7 +189,7 @@ pub(crate) fn integrity_io(e: IntegrityError) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, e)
 }
 
-/// Recovers an [`IntegrityError`] carried by [`integrity_io`], if that is what `e` is.
+/// Recovers the [`IntegrityError`] inside an `io::Error` from [`EncryptedDirectory`](crate::EncryptedDirectory) reads, if that is what `e` is.
 pub fn integrity_from_io(e: &io::Error) -> Option<&IntegrityError> {
     e.get_ref()?.downcast_ref::<IntegrityError>()
 }

@@ -10,6 +10,17 @@
 //!   The search crate owns the schema and queries; this crate owns only the bytes.
 //! - [`MediaStore`]: sealed media blobs and thumbnails.
 //!
+//! # Crash consistency (for sync)
+//! Apply a feed batch in one [`Db::write`] (rows + [`Tx::set_cursor`]), then commit the index with
+//! the same seq as its payload (`prepare_commit()` → `set_payload(seq)` → `commit()`). After a crash
+//! the index payload is ≤ the database cursor; re-index the messages with `feed_seq` in
+//! `(payload, cursor]` (`tests/vault/crash.rs` does exactly this while being killed).
+//!
+//! # Tests
+//! The OS credential store test runs when a store answers; with `DOSSIER_REQUIRE_KEYRING=1` an
+//! unreachable store fails it. On Linux CI run the tests under a private Secret Service:
+//! `dbus-run-session -- sh -c 'echo -n ci | gnome-keyring-daemon --components=secrets --daemonize --unlock >/dev/null && DOSSIER_REQUIRE_KEYRING=1 cargo test -p dossier-vault'`.
+//!
 //! Nothing readable is written to disk: no plaintext temp files (SQLite temp store is in memory,
 //! atomic writes go through sealed temp files), and log lines carry ids the vault made, never content.
 //!
