@@ -59,6 +59,12 @@ fn root() -> PathBuf {
         .unwrap_or_default()
 }
 
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
 fn step(what: &str) {
     eprintln!("\n==> {what}");
 }
@@ -198,7 +204,11 @@ fn test() -> Result {
     let tests = [cargo.as_str(), "test", "--workspace", "--locked"];
     if cfg!(target_os = "linux") && Path::new("/usr/bin/dbus-run-session").exists() {
         // The vault's keyring tests need a Secret Service: a private, unlocked gnome-keyring on a
-        // throwaway session bus, so no real keyring is touched. They must run, not skip, here.
+        // throwaway session bus, keeping its files in a fresh directory, so no real keyring is
+        // touched and no earlier run's keyring asks for its password. They must run, not skip, here.
+        let keyrings = target_dir().join("test-keyring");
+        let _ = std::fs::remove_dir_all(&keyrings);
+        std::fs::create_dir_all(&keyrings).map_err(|e| format!("{}: {e}", keyrings.display()))?;
         const UNDER_KEYRING: &str = "echo -n dossier-ci | gnome-keyring-daemon --components=secrets \
                                      --daemonize --unlock >/dev/null && exec \"$@\"";
         let mut args = vec!["--", "sh", "-c", UNDER_KEYRING, "sh"];
@@ -207,6 +217,7 @@ fn test() -> Result {
             .args(&args)
             .current_dir(root())
             .env("DOSSIER_REQUIRE_KEYRING", "1")
+            .env("XDG_DATA_HOME", &keyrings)
             .status()
             .map_err(|e| format!("could not start dbus-run-session: {e}"))?;
         if !status.success() {
@@ -233,9 +244,7 @@ fn demo(args: &[String]) -> Result {
         &["build", "--locked", "-p", "dossier-cli", "-p", "dossier-app"],
     )?;
 
-    let target = env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target"));
+    let target = target_dir();
     let exe = |name: &str| {
         target
             .join("debug")
