@@ -42,11 +42,47 @@ const TEMP_PREFIX: &str = ".dv-tmp-";
 
 type ChunkCache = Mutex<LruCache<([u8; 16], u64), Arc<[u8]>>>;
 
+/// Plaintext of multi-chunk ranges as tantivy asked for them (a posting list, a block of the doc
+/// store): repeated reads return the same bytes without reassembling them. Bounded in bytes.
+struct RangeCache {
+    map: LruCache<([u8; 16], usize, usize), Arc<[u8]>>,
+    bytes: usize,
+    budget: usize,
+}
+
+impl RangeCache {
+    fn get(&mut self, key: &([u8; 16], usize, usize)) -> Option<Arc<[u8]>> {
+        self.map.get(key).cloned()
+    }
+
+    fn put(&mut self, key: ([u8; 16], usize, usize), value: Arc<[u8]>) {
+        if value.len() > self.budget / 8 {
+            return;
+        }
+        self.bytes += value.len();
+        if let Some(old) = self.map.put(key, value) {
+            self.bytes -= old.len();
+        }
+        while self.bytes > self.budget {
+            match self.map.pop_lru() {
+                Some((_, v)) => self.bytes -= v.len(),
+                None => break,
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        self.map.clear();
+        self.bytes = 0;
+    }
+}
+
 struct Inner {
     root: PathBuf,
     key: Zeroizing<[u8; KEY_LEN]>,
     chunk_log2: u8,
     cache: ChunkCache,
+    ranges: Mutex<RangeCache>,
     watchers: WatchCallbackList,
     locks: MmapDirectory,
 }
@@ -92,6 +128,11 @@ impl EncryptedDirectory {
                 key,
                 chunk_log2,
                 cache: Mutex::new(LruCache::new(NonZeroUsize::new(chunks).expect("at least 8"))),
+                ranges: Mutex::new(RangeCache {
+                    map: LruCache::unbounded(),
+                    bytes: 0,
+                    budget: cache_bytes / 2,
+                }),
                 watchers: WatchCallbackList::default(),
                 locks,
             }),
@@ -106,6 +147,7 @@ impl EncryptedDirectory {
     /// Drops every cached plaintext chunk (done on lock; handy in benchmarks).
     pub fn clear_cache(&self) {
         self.inner.cache.lock().expect("cache lock").clear();
+        self.inner.ranges.lock().expect("cache lock").clear();
     }
 
     fn resolve(&self, path: &Path) -> PathBuf {
@@ -249,6 +291,10 @@ impl FileHandle for EncryptedFile {
             let off = first as usize * cs;
             return Ok(OwnedBytes::new(chunk).slice(range.start - off..range.end - off));
         }
+        let range_key = (self.cipher.file_id(), range.start, range.end);
+        if let Some(hit) = self.dir.inner.ranges.lock().expect("cache lock").get(&range_key) {
+            return Ok(OwnedBytes::new(hit));
+        }
         let mut out = Vec::with_capacity(range.len());
         let remember = last - first < LARGE_READ_CHUNKS;
         for i in first..=last {
@@ -257,6 +303,15 @@ impl FileHandle for EncryptedFile {
             let s = range.start.max(off) - off;
             let e = range.end.min(off + chunk.len()) - off;
             out.extend_from_slice(&chunk[s..e]);
+        }
+        let out: Arc<[u8]> = Arc::from(out);
+        if remember {
+            self.dir
+                .inner
+                .ranges
+                .lock()
+                .expect("cache lock")
+                .put(range_key, out.clone());
         }
         Ok(OwnedBytes::new(out))
     }
