@@ -106,6 +106,8 @@ impl EncryptedDirectory {
     }
 
     /// As [`EncryptedDirectory::open`], with a chunk size (2^`chunk_log2` bytes, 10..=20) and cache size.
+    // MmapDirectory is used for its OS file locks only; no index bytes go through it.
+    #[allow(clippy::disallowed_methods)]
     pub(crate) fn open_with(
         root: &Path,
         key: Zeroizing<[u8; KEY_LEN]>,

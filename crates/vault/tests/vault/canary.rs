@@ -108,6 +108,7 @@ fn settings() -> IndexSettings {
 }
 
 #[test]
+#[allow(clippy::disallowed_methods)] // the control index is deliberately plain
 fn no_canary_on_disk() {
     let started = SystemTime::now() - std::time::Duration::from_secs(1);
     let tmp = tempfile::tempdir().unwrap();
