@@ -1251,6 +1251,7 @@ mod migration_tests {
     }
 
     #[test]
+    #[allow(clippy::disallowed_methods)] // the fixture database is built plain, then migrated
     fn every_fixture_version_is_covered() {
         for v in 0..LATEST {
             let dir = tempfile::tempdir().unwrap();
