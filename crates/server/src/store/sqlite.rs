@@ -490,6 +490,13 @@ fn target_subject(c: &Connection, target: &AnnotationTarget) -> Result<Option<Su
     }
 }
 
+/// The two text columns of the row `id` that `sql` selects, if it exists.
+fn two_texts(c: &Connection, sql: &str, id: i64) -> Result<Option<(String, String)>> {
+    Ok(c.prepare_cached(sql)?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
 fn load_item(c: &Connection, kind: i64, rf: i64) -> Result<(Item, SubjectData)> {
     let gone = (Item::Gone, SubjectData::Public);
     Ok(match kind {
@@ -514,36 +521,18 @@ fn load_item(c: &Connection, kind: i64, rf: i64) -> Result<(Item, SubjectData)> 
                 None => gone,
             }
         }
-        CONTACT => {
-            let row = c
-                .prepare_cached("SELECT json, followers FROM contacts WHERE id = ?1")?
-                .query_row([rf], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-                .optional()?;
-            match row {
-                Some((json, f)) => (Item::Contact(json), SubjectData::Contact(json_list(&f))),
-                None => gone,
-            }
-        }
-        GROUP => {
-            let row = c
-                .prepare_cached("SELECT json, members FROM groups WHERE id = ?1")?
-                .query_row([rf], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-                .optional()?;
-            match row {
-                Some((json, m)) => (Item::Group(json), SubjectData::Group(json_list(&m))),
-                None => gone,
-            }
-        }
-        EMPLOYEE => {
-            let row = c
-                .prepare_cached("SELECT json, userid FROM employees WHERE id = ?1")?
-                .query_row([rf], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-                .optional()?;
-            match row {
-                Some((json, u)) => (Item::Employee(json), SubjectData::Employee(u)),
-                None => gone,
-            }
-        }
+        CONTACT => match two_texts(c, "SELECT json, followers FROM contacts WHERE id = ?1", rf)? {
+            Some((json, f)) => (Item::Contact(json), SubjectData::Contact(json_list(&f))),
+            None => gone,
+        },
+        GROUP => match two_texts(c, "SELECT json, members FROM groups WHERE id = ?1", rf)? {
+            Some((json, m)) => (Item::Group(json), SubjectData::Group(json_list(&m))),
+            None => gone,
+        },
+        EMPLOYEE => match two_texts(c, "SELECT json, userid FROM employees WHERE id = ?1", rf)? {
+            Some((json, u)) => (Item::Employee(json), SubjectData::Employee(u)),
+            None => gone,
+        },
         DEPARTMENT => {
             let row = c
                 .prepare_cached("SELECT json, dept_id FROM departments WHERE id = ?1")?
