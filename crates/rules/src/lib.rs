@@ -29,7 +29,10 @@ pub mod timeout;
 
 pub use error::Error;
 pub use lexicon::{DFA_MAX_PATTERN_BYTES, Engine, LexMatch, Lexicon, LexiconBuilder};
-pub use normalize::{Fold, Normalized, fold, is_noise, normalize, normalize_into, normalize_word};
+pub use normalize::{
+    Fold, Normalized, fold, fold_keep_noise, fold_keep_noise_into, is_noise, normalize, normalize_into,
+    normalize_word,
+};
 pub use org::{NoOrg, Org, OrgIndex};
 pub use ruleset::{MessageContext, RuleSet, RulesFile, WordHit};
 pub use scan::Scanner;

@@ -162,6 +162,92 @@ pub fn normalize_into(text: &str, out: &mut Normalized) {
     out.text.push_str(&text[run..]);
 }
 
+/// Folds `text` like [`normalize`] but keeps the noise: the form search matches substrings in.
+///
+/// Letters and digits fold exactly as in [`normalize`] (NFKC, lower case, traditional →
+/// simplified). Noise is kept, folded by NFKC and lower case only (full-width `！` → `!`), with two
+/// exceptions so invisible differences never hide a hit: every run of white space (including line
+/// breaks and the ideographic space) becomes one `' '`, and control and invisible format characters
+/// (zero-width space and joiners, bidi marks, variation selectors, soft hyphen, BOM) are dropped.
+///
+/// Each character folds on its own, so the folding of a substring is a substring of the folding
+/// (white space runs aside, which fold the same either way). The map works as in [`normalize`].
+pub fn fold_keep_noise(text: &str) -> Normalized {
+    let mut out = Normalized {
+        text: String::with_capacity(text.len()),
+        map: Vec::with_capacity(text.len() / 2),
+    };
+    fold_keep_noise_into(text, &mut out);
+    out
+}
+
+/// [`fold_keep_noise`] into `out`, replacing its contents and reusing its buffers.
+pub fn fold_keep_noise_into(text: &str, out: &mut Normalized) {
+    out.clear();
+    out.text.reserve(text.len());
+    out.map.reserve(text.len());
+    let mut space = false;
+    for (i, c) in text.chars().enumerate() {
+        let i = i as u32;
+        if c.is_ascii() {
+            match ASCII_FOLD[c as usize] {
+                0 if c.is_ascii_whitespace() => push_space(out, &mut space, i),
+                0 if c.is_ascii_control() => {}
+                0 => push_kept(out, &mut space, c, i),
+                f => push_kept(out, &mut space, f as char, i),
+            }
+            continue;
+        }
+        match fold(c) {
+            Fold::Char(f) => push_kept(out, &mut space, f, i),
+            Fold::Str(s) => {
+                for f in s.chars() {
+                    push_kept(out, &mut space, f, i);
+                }
+            }
+            Fold::Noise => {
+                if c.is_whitespace() {
+                    push_space(out, &mut space, i);
+                } else if !is_invisible(c) {
+                    for d in std::iter::once(c).nfkc() {
+                        for l in d.to_lowercase() {
+                            if l.is_whitespace() {
+                                push_space(out, &mut space, i);
+                            } else if !is_invisible(l) {
+                                push_kept(out, &mut space, l, i);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn push_space(out: &mut Normalized, space: &mut bool, i: u32) {
+    if !*space {
+        out.text.push(' ');
+        out.map.push(i);
+        *space = true;
+    }
+}
+
+fn push_kept(out: &mut Normalized, space: &mut bool, c: char, i: u32) {
+    out.text.push(c);
+    out.map.push(i);
+    *space = false;
+}
+
+/// Control characters and invisible format characters: dropped by [`fold_keep_noise`].
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+            | '\u{FFA0}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
 /// The normalised form of a word or phrase: [`normalize`] without the map.
 pub fn normalize_word(word: &str) -> String {
     normalize(word).text
@@ -332,6 +418,21 @@ mod tests {
             })
             .collect();
         assert_eq!(normalize(&text).text, want);
+    }
+
+    #[test]
+    fn keep_noise_folds_letters_like_normalize_and_keeps_visible_noise() {
+        let n = fold_keep_noise("保證 \u{3000}\n ＶＸ！😀\u{200B}a\u{FE0F}㍿");
+        assert_eq!(n.text, "保证 vx!😀a株式会社");
+        assert_eq!(n.map, vec![0, 1, 2, 6, 7, 8, 9, 11, 13, 13, 13, 13]);
+        // Letters and digits are exactly what `normalize` keeps.
+        let text = "Ｈｅｌｌｏ，世界！這是 ＶＸ：１３８ 1234 😀";
+        let kept: String = fold_keep_noise(text)
+            .text
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect();
+        assert_eq!(kept, normalize(text).text);
     }
 
     #[test]
