@@ -1,0 +1,451 @@
+//! Running a [`Query`]: hits in pages, highlight spans, snippets and facet counts.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+use dossier_rules::fold_keep_noise;
+use dossier_vault::{Queries, StoredMessage, Vault};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::columnar::StrColumn;
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, RangeQuery, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, Order, Score, SegmentOrdinal, SegmentReader, Term};
+
+use crate::index::{Fields, SearchIndex, field};
+use crate::query::{Expr, Filter, Query};
+use crate::{Error, Result};
+
+/// How hits are ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortOrder {
+    /// Newest `msgtime` first (ties: index order).
+    #[default]
+    Newest,
+    /// BM25 over the matched grams, best first.
+    Relevance,
+}
+
+/// One page of a search.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchRequest {
+    /// Ordering.
+    pub order: SortOrder,
+    /// Hits to skip (page start).
+    pub offset: usize,
+    /// Hits to return at most.
+    pub limit: usize,
+    /// Whether to count hits per employee and per msgtype (one pass over every hit).
+    pub facets: bool,
+    /// Characters of original text in a snippet.
+    pub snippet_chars: usize,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            order: SortOrder::Newest,
+            offset: 0,
+            limit: 50,
+            facets: false,
+            snippet_chars: 80,
+        }
+    }
+}
+
+/// A span of text, in Unicode characters, end exclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Span {
+    /// First character.
+    pub start: usize,
+    /// One past the last character.
+    pub end: usize,
+}
+
+/// A window of a message's original text around its first match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snippet {
+    /// The window's text (original characters, not folded).
+    pub text: String,
+    /// Highlights within `text`, in characters of `text`.
+    pub spans: Vec<Span>,
+    /// The window starts after the text's start (show an ellipsis).
+    pub cut_start: bool,
+    /// The window ends before the text's end.
+    pub cut_end: bool,
+}
+
+/// One hit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    /// The message as stored in the vault.
+    pub message: StoredMessage,
+    /// BM25 score (relevance order only).
+    pub score: Option<f32>,
+    /// Highlights in `message.text`, in characters of the original text, sorted, disjoint.
+    pub spans: Vec<Span>,
+    /// A context window around the first highlight.
+    pub snippet: Snippet,
+}
+
+/// Hit counts by value, most frequent first (ties by value).
+pub type Counts = Vec<(String, u64)>;
+
+/// Facet counts over every hit of a query.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facets {
+    /// Hits per employee taking part (a group message counts for each employee in it).
+    pub employee: Counts,
+    /// Hits per msgtype.
+    pub msgtype: Counts,
+}
+
+/// A page of results.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchResults {
+    /// Hits of the whole query (every one reachable by paging).
+    pub total: usize,
+    /// This page. A hit whose row the vault no longer has (purged, index not yet committed) is
+    /// left out, so a page can be shorter than `limit` before the end.
+    pub hits: Vec<Hit>,
+    /// Facet counts, when asked for.
+    pub facets: Option<Facets>,
+}
+
+impl SearchIndex {
+    /// Runs `query` and fetches the page's messages from `vault`.
+    pub fn search(&self, vault: &Vault, query: &Query, req: &SearchRequest) -> Result<SearchResults> {
+        let (total, page, facets) = self.search_ids(query, req)?;
+        let ids: Vec<i64> = page.iter().map(|(id, _)| *id).collect();
+        let messages = vault.db().read(|r| r.messages_by_ids(&ids))?;
+        let terms = query.highlight_terms();
+        let mut scores = page.into_iter();
+        let hits = messages
+            .into_iter()
+            .map(|message| {
+                let score = scores.find(|(id, _)| *id == message.id).and_then(|(_, s)| s);
+                let spans = highlight(&message.text, &terms);
+                let snippet = snippet(&message.text, &spans, req.snippet_chars);
+                Hit {
+                    message,
+                    score,
+                    spans,
+                    snippet,
+                }
+            })
+            .collect();
+        Ok(SearchResults { total, hits, facets })
+    }
+
+    /// Runs `query` against the index alone: the total, the page's vault row ids (with scores in
+    /// relevance order) and the facets when asked for.
+    #[allow(clippy::type_complexity)]
+    pub fn search_ids(
+        &self,
+        query: &Query,
+        req: &SearchRequest,
+    ) -> Result<(usize, Vec<(i64, Option<f32>)>, Option<Facets>)> {
+        let q = compile(&self.fields, &query.expr);
+        let searcher = self.searcher();
+        let top = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
+        let facet_collector = req.facets.then_some(FacetCollector);
+        let (total, page, facets): (usize, Vec<(Option<f32>, DocAddress)>, Option<Facets>) = match req.order {
+            SortOrder::Newest => {
+                let top = top.order_by_fast_field::<i64>(field::MSGTIME, Order::Desc);
+                let (n, docs, f) = searcher.search(&q, &(Count, top, facet_collector))?;
+                (n, docs.into_iter().map(|(_, d)| (None, d)).collect(), f)
+            }
+            SortOrder::Relevance => {
+                let top = top.order_by_score();
+                let (n, docs, f) = searcher.search(&q, &(Count, top, facet_collector))?;
+                (n, docs.into_iter().map(|(s, d)| (Some(s), d)).collect(), f)
+            }
+        };
+        let page = if req.limit == 0 { Vec::new() } else { page };
+        let mut out = Vec::with_capacity(page.len());
+        for (score, addr) in page {
+            let ids = searcher
+                .segment_reader(addr.segment_ord)
+                .fast_fields()
+                .u64(field::ID)?;
+            let id = ids.first(addr.doc_id).ok_or(Error::MissingId)?;
+            out.push((id as i64, score));
+        }
+        Ok((total, out, facets))
+    }
+
+    /// Every matching vault row id, unordered (tests and tools; a substring scan's equal).
+    pub fn matching_ids(&self, query: &Query) -> Result<Vec<i64>> {
+        let q = compile(&self.fields, &query.expr);
+        let searcher = self.searcher();
+        let mut ids = searcher.search(&q, &IdCollector)?;
+        ids.sort_unstable();
+        Ok(ids)
+    }
+}
+
+fn compile(f: &Fields, e: &Expr) -> Box<dyn tantivy::query::Query> {
+    let filter = |q: Box<dyn tantivy::query::Query>| -> Box<dyn tantivy::query::Query> {
+        Box::new(ConstScoreQuery::new(q, 0.0))
+    };
+    let term = |field, value: &str| -> Box<dyn tantivy::query::Query> {
+        filter(Box::new(TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        )))
+    };
+    match e {
+        Expr::All => Box::new(AllQuery),
+        Expr::Text { folded } => text_query(f, folded),
+        Expr::Filter(Filter::Employee(v)) => term(f.employee, v),
+        Expr::Filter(Filter::Customer(v)) => term(f.customer, v),
+        Expr::Filter(Filter::Group(v)) => term(f.group, v),
+        Expr::Filter(Filter::Type(v)) => term(f.msgtype, v),
+        Expr::Filter(Filter::From(ms)) => filter(Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_i64(f.msgtime, *ms)),
+            Bound::Unbounded,
+        ))),
+        Expr::Filter(Filter::Before(ms)) => filter(Box::new(RangeQuery::new(
+            Bound::Unbounded,
+            Bound::Excluded(Term::from_field_i64(f.msgtime, *ms)),
+        ))),
+        Expr::Filter(Filter::HasViolation) => filter(Box::new(TermQuery::new(
+            Term::from_field_bool(f.has_violation, true),
+            IndexRecordOption::Basic,
+        ))),
+        Expr::Filter(Filter::HasAnnotation) => filter(Box::new(TermQuery::new(
+            Term::from_field_bool(f.has_annotation, true),
+            IndexRecordOption::Basic,
+        ))),
+        Expr::And(items) => {
+            let mut clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> = items
+                .iter()
+                .map(|e| match e {
+                    Expr::Not(inner) => (Occur::MustNot, compile(f, inner)),
+                    e => (Occur::Must, compile(f, e)),
+                })
+                .collect();
+            if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+                clauses.push((Occur::Must, Box::new(AllQuery)));
+            }
+            Box::new(BooleanQuery::new(clauses))
+        }
+        Expr::Or(items) => Box::new(BooleanQuery::new(
+            items.iter().map(|e| (Occur::Should, compile(f, e))).collect(),
+        )),
+        Expr::Not(inner) => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, Box::new(AllQuery)),
+            (Occur::MustNot, compile(f, inner)),
+        ])),
+    }
+}
+
+/// 1–2 characters: the gram's term; more: a phrase over the overlapping bigrams.
+fn text_query(f: &Fields, folded: &str) -> Box<dyn tantivy::query::Query> {
+    let bounds: Vec<usize> = folded
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(folded.len()))
+        .collect();
+    let chars = bounds.len() - 1;
+    if chars <= 2 {
+        return Box::new(TermQuery::new(
+            Term::from_field_text(f.text, folded),
+            IndexRecordOption::WithFreqs,
+        ));
+    }
+    let terms = (0..chars - 1)
+        .map(|i| {
+            (
+                i,
+                Term::from_field_text(f.text, &folded[bounds[i]..bounds[i + 2]]),
+            )
+        })
+        .collect();
+    Box::new(PhraseQuery::new_with_offset(terms))
+}
+
+/// Every occurrence of every term in the folded text, mapped back to the original, merged.
+pub fn highlight(text: &str, terms: &[String]) -> Vec<Span> {
+    if terms.is_empty() {
+        return Vec::new();
+    }
+    let folded = fold_keep_noise(text);
+    let mut spans = Vec::new();
+    for term in terms {
+        let count = term.chars().count();
+        let mut from = 0;
+        while let Some(at) = folded.text[from..].find(term.as_str()) {
+            let start = from + at;
+            let first = folded.char_index(start);
+            let (s, e) = folded.original_char_span(first, first + count);
+            spans.push(Span { start: s, end: e });
+            // Overlapping occurrences: continue one character further.
+            from = start + folded.text[start..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    spans.sort_unstable();
+    let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+    for s in spans {
+        match merged.last_mut() {
+            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+            _ => merged.push(s),
+        }
+    }
+    merged
+}
+
+/// A window of about `width` characters of `text` that starts a little before the first span.
+pub fn snippet(text: &str, spans: &[Span], width: usize) -> Snippet {
+    let chars: Vec<char> = text.chars().collect();
+    let n = chars.len();
+    let width = width.max(1);
+    let start = match spans.first() {
+        Some(first) if n > width => {
+            let lead = (width / 4).min(first.start);
+            (first.start - lead).min(n - width)
+        }
+        _ => 0,
+    };
+    let end = (start + width).min(n);
+    let spans = spans
+        .iter()
+        .filter(|s| s.end > start && s.start < end)
+        .map(|s| Span {
+            start: s.start.max(start) - start,
+            end: s.end.min(end) - start,
+        })
+        .collect();
+    Snippet {
+        text: chars[start..end].iter().collect(),
+        spans,
+        cut_start: start > 0,
+        cut_end: end < n,
+    }
+}
+
+/// Counts per employee and msgtype over every hit.
+struct FacetCollector;
+
+struct SegmentFacets {
+    employee: Option<StrColumn>,
+    msgtype: Option<StrColumn>,
+    employee_counts: Vec<u64>,
+    msgtype_counts: Vec<u64>,
+}
+
+impl Collector for FacetCollector {
+    type Fruit = Facets;
+    type Child = SegmentFacets;
+
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentFacets> {
+        let ff = segment.fast_fields();
+        let employee = ff.str(field::EMPLOYEE)?;
+        let msgtype = ff.str(field::MSGTYPE)?;
+        let len = |c: &Option<StrColumn>| c.as_ref().map_or(0, |c| c.num_terms());
+        Ok(SegmentFacets {
+            employee_counts: vec![0; len(&employee)],
+            msgtype_counts: vec![0; len(&msgtype)],
+            employee,
+            msgtype,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Facets>) -> tantivy::Result<Facets> {
+        let merge = |pick: fn(&Facets) -> &Counts| {
+            let mut all: BTreeMap<String, u64> = BTreeMap::new();
+            for f in &fruits {
+                for (k, v) in pick(f) {
+                    *all.entry(k.clone()).or_default() += v;
+                }
+            }
+            let mut v: Counts = all.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            v
+        };
+        Ok(Facets {
+            employee: merge(|f| &f.employee),
+            msgtype: merge(|f| &f.msgtype),
+        })
+    }
+}
+
+impl SegmentCollector for SegmentFacets {
+    type Fruit = Facets;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(c) = &self.employee {
+            for ord in c.term_ords(doc) {
+                self.employee_counts[ord as usize] += 1;
+            }
+        }
+        if let Some(c) = &self.msgtype {
+            for ord in c.term_ords(doc) {
+                self.msgtype_counts[ord as usize] += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> Facets {
+        let named = |c: &Option<StrColumn>, counts: &[u64]| -> Counts {
+            let Some(c) = c else { return Vec::new() };
+            let mut out = Vec::new();
+            for (ord, &n) in counts.iter().enumerate() {
+                let mut s = String::new();
+                if n > 0 && c.ord_to_str(ord as u64, &mut s).unwrap_or(false) {
+                    out.push((s, n));
+                }
+            }
+            out
+        };
+        Facets {
+            employee: named(&self.employee, &self.employee_counts),
+            msgtype: named(&self.msgtype, &self.msgtype_counts),
+        }
+    }
+}
+
+/// Every matching row id.
+struct IdCollector;
+
+struct SegmentIds {
+    ids: tantivy::columnar::Column<u64>,
+    out: Vec<i64>,
+}
+
+impl Collector for IdCollector {
+    type Fruit = Vec<i64>;
+    type Child = SegmentIds;
+
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentIds> {
+        Ok(SegmentIds {
+            ids: segment.fast_fields().u64(field::ID)?,
+            out: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<i64>>) -> tantivy::Result<Vec<i64>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SegmentIds {
+    type Fruit = Vec<i64>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(id) = self.ids.first(doc) {
+            self.out.push(id as i64);
+        }
+    }
+
+    fn harvest(self) -> Vec<i64> {
+        self.out
+    }
+}
