@@ -287,10 +287,60 @@ fn demo(args: &[String]) -> Result {
     check.extend(files.iter().map(String::as_str));
     run(dossier, &check)?;
 
+    step("ingesting it into a demo archive server (rules run at ingest)");
+    let data = target.join("demo-server");
+    let _ = std::fs::remove_dir_all(&data);
+    let data_arg = data.to_str().ok_or("target path is not UTF-8")?;
+    let init = [
+        "server",
+        "init",
+        "--data",
+        data_arg,
+        "--admin",
+        "admin",
+        "--password-stdin",
+    ];
+    run_with_input(dossier, &init, &format!("{DEMO_PASSWORD}\n"))?;
+    run(dossier, &["server", "ingest", "--data", data_arg, archive_arg])?;
+    let mut server = command(dossier)
+        .args(["server", "serve", "--data", data_arg, "--listen", DEMO_LISTEN])
+        .spawn()
+        .map_err(|e| format!("could not start the demo server: {e}"))?;
     eprintln!(
-        "\nNot built yet: the archive server (issue 5) and sync (issue 8). Until they land the app opens \
-         on its first-run screen; the demo archive above is what they will serve."
+        "\nThe demo archive is served at http://{DEMO_LISTEN} (user admin, password {DEMO_PASSWORD}). \
+         The app cannot sign in to a server until sync lands (issue 8): it opens on its first-run screen."
     );
+    let app = open_app(&exe("dossier-app"));
+    let _ = server.kill();
+    app
+}
+
+/// The demo server's address and its admin's password (a throwaway archive of synthetic data).
+const DEMO_LISTEN: &str = "127.0.0.1:7171";
+const DEMO_PASSWORD: &str = "dossier-demo";
+
+fn run_with_input(program: &str, args: &[&str], input: &str) -> Result {
+    use std::io::Write;
+    let mut child = command(program)
+        .args(args)
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not start `{program}`: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(input.as_bytes())
+            .map_err(|e| format!("`{program}`: {e}"))?;
+    }
+    let status = child.wait().map_err(|e| format!("`{program}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+fn open_app(app: &Path) -> Result {
     if cfg!(target_os = "linux")
         && env::var_os("DISPLAY").is_none()
         && env::var_os("WAYLAND_DISPLAY").is_none()
@@ -298,8 +348,5 @@ fn demo(args: &[String]) -> Result {
         return Err("no display: run this from a desktop session (or under `xvfb-run`)".to_owned());
     }
     step("starting the app");
-    run(
-        exe("dossier-app").to_str().ok_or("target path is not UTF-8")?,
-        &[],
-    )
+    run(app.to_str().ok_or("target path is not UTF-8")?, &[])
 }
