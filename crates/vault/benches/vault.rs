@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use dossier_model::{ConversationKey, Message};
 use dossier_vault::{
-    Anchor, CreateOptions, Db, Direction, KdfParams, KeySource, Passphrase, Profile, Queries,
+    Anchor, CreateOptions, Db, Direction, KdfParams, KeySource, Passphrase, Profile, Queries, rusqlite,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -38,6 +38,8 @@ fn main() {
         return;
     }
     let sweep_only = std::env::var("DOSSIER_BENCH_SWEEP").as_deref() == Ok("pages");
+    // `reads`: no page-size sweep, no index build or search; the SQL reads and their diagnosis only.
+    let reads_only = std::env::var("DOSSIER_BENCH_SWEEP").as_deref() == Ok("reads");
     let n: u64 = std::env::var("DOSSIER_BENCH_N")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -78,7 +80,7 @@ fn main() {
     );
     let sweep_n = corpus.len().min(200_000);
     let sweep: Vec<(u32, u32)> = match std::env::var("DOSSIER_BENCH_SWEEP") {
-        Ok(s) if s == "0" => vec![],
+        Ok(s) if s == "0" || s == "reads" => vec![],
         Ok(s) if s == "pages" => vec![(4096, 32768), (8192, 32768), (16384, 32768)],
         _ => vec![(4096, 32768), (8192, 32768), (16384, 32768), (16384, 2000)],
     };
@@ -128,55 +130,21 @@ fn main() {
     let plain_db = Db::open_plaintext_for_benchmark(
         &work.path().join("plain.db"),
         dossier_vault::PAGE_SIZE,
-        dossier_vault::CACHE_KIB,
+        (dossier_vault::CACHE_KIB, dossier_vault::READER_CACHE_KIB),
     )
     .expect("plain db");
     let t_plain = insert(&corpus, &plain_db);
     let t_enc = insert(&corpus, vault.db());
     let rate = |t: Duration| corpus.len() as f64 / t.as_secs_f64();
     println!(
-        "\nproduct config ({} B pages, {} KiB cache), {} rows: plain {:.0} rows/s, sqlcipher {:.0} rows/s, ratio {:.2}x (target ≤ 1.5x)",
+        "\nproduct config ({} B pages, {} KiB writer / {} KiB reader cache), {} rows: plain {:.0} rows/s, sqlcipher {:.0} rows/s, ratio {:.2}x (target ≤ 1.5x)",
         dossier_vault::PAGE_SIZE,
         dossier_vault::CACHE_KIB,
+        dossier_vault::READER_CACHE_KIB,
         corpus.len(),
         rate(t_plain),
         rate(t_enc),
         t_enc.as_secs_f64() / t_plain.as_secs_f64()
-    );
-
-    // ---- index build ----
-    println!("\n## index build (1 thread, 1–2-gram tokenizer, id + text)");
-    let texts: Vec<(u64, String)> = plain_db
-        .read(|r| {
-            let mut stmt = r
-                .sql()
-                .prepare("SELECT id, text FROM messages WHERE text != '' ORDER BY id")?;
-            let rows = stmt.query_map([], |row| {
-                Ok((row.get::<_, i64>(0)? as u64, row.get::<_, String>(1)?))
-            })?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
-        })
-        .expect("texts");
-    let plain_dir = work.path().join("plain-index");
-    std::fs::create_dir_all(&plain_dir).expect("mkdir");
-    let plain_index = Index::create(
-        MmapDirectory::open(&plain_dir).expect("mmap"),
-        schema(),
-        Default::default(),
-    )
-    .expect("index");
-    let enc_index = Index::create(vault.index_directory(), schema(), Default::default()).expect("index");
-    let ti_plain = build_index(&plain_index, &texts);
-    let ti_enc = build_index(&enc_index, &texts);
-    let text_bytes: usize = texts.iter().map(|(_, t)| t.len()).sum();
-    println!(
-        "plain {:.0} docs/s, encrypted {:.0} docs/s, ratio {:.2}x; index size plain {:.1} MB, encrypted {:.1} MB, text {:.1} MB",
-        texts.len() as f64 / ti_plain.as_secs_f64(),
-        texts.len() as f64 / ti_enc.as_secs_f64(),
-        ti_enc.as_secs_f64() / ti_plain.as_secs_f64(),
-        dir_size(&plain_dir) as f64 / 1e6,
-        dir_size(vault.index_directory().root()) as f64 / 1e6,
-        text_bytes as f64 / 1e6,
     );
 
     // ---- reads ----
@@ -189,17 +157,6 @@ fn main() {
         .collect();
     let msgids: Vec<String> = (0..20_000)
         .map(|_| corpus[rng.random_range(0..corpus.len())].0.msgid.0.clone())
-        .collect();
-    let terms: Vec<String> = (0..2000)
-        .filter_map(|_| {
-            let t: Vec<char> = texts[rng.random_range(0..texts.len())].1.chars().collect();
-            let len = rng.random_range(1..=2usize).min(t.len());
-            (len > 0).then(|| {
-                let s = rng.random_range(0..=t.len() - len);
-                t[s..s + len].iter().collect::<String>().to_lowercase()
-            })
-        })
-        .filter(|s| !s.trim().is_empty())
         .collect();
 
     let page = |db: &Db| {
@@ -274,6 +231,82 @@ fn main() {
     report("conversation page of 50, working set", hot.len() * 10, p, e, 1.15);
     let (p, e) = compare(|| hot_lookup(&plain_db), || hot_lookup(vault.db()));
     report("point lookup, working set", hot_ids.len(), p, e, 1.15);
+
+    diagnose_reads(
+        &corpus,
+        &plain_db,
+        vault.db(),
+        dossier_vault::PAGE_SIZE,
+        dossier_vault::READER_CACHE_KIB,
+    );
+    if std::env::var("DOSSIER_BENCH_DIAGNOSE_4K").as_deref() == Ok("1") {
+        // The same diagnosis at 4 KiB pages: a quarter of the bytes to authenticate per miss.
+        let p4 = Db::open_plaintext_for_benchmark(
+            &work.path().join("plain4k.db"),
+            4096,
+            (dossier_vault::CACHE_KIB, dossier_vault::READER_CACHE_KIB),
+        )
+        .expect("plain 4k");
+        let e4 = Db::open_encrypted_for_benchmark(
+            &work.path().join("enc4k.db"),
+            4096,
+            (dossier_vault::CACHE_KIB, dossier_vault::READER_CACHE_KIB),
+        )
+        .expect("enc 4k");
+        insert(&corpus, &p4);
+        insert(&corpus, &e4);
+        diagnose_reads(&corpus, &p4, &e4, 4096, dossier_vault::READER_CACHE_KIB);
+    }
+    if reads_only {
+        return;
+    }
+
+    // ---- index build ----
+    println!("\n## index build (1 thread, 1–2-gram tokenizer, id + text)");
+    let texts: Vec<(u64, String)> = plain_db
+        .read(|r| {
+            let mut stmt = r
+                .sql()
+                .prepare("SELECT id, text FROM messages WHERE text != '' ORDER BY id")?;
+            let rows = stmt.query_map([], |row| {
+                Ok((row.get::<_, i64>(0)? as u64, row.get::<_, String>(1)?))
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .expect("texts");
+    let plain_dir = work.path().join("plain-index");
+    std::fs::create_dir_all(&plain_dir).expect("mkdir");
+    let plain_index = Index::create(
+        MmapDirectory::open(&plain_dir).expect("mmap"),
+        schema(),
+        Default::default(),
+    )
+    .expect("index");
+    let enc_index = Index::create(vault.index_directory(), schema(), Default::default()).expect("index");
+    let ti_plain = build_index(&plain_index, &texts);
+    let ti_enc = build_index(&enc_index, &texts);
+    let text_bytes: usize = texts.iter().map(|(_, t)| t.len()).sum();
+    println!(
+        "plain {:.0} docs/s, encrypted {:.0} docs/s, ratio {:.2}x; index size plain {:.1} MB, encrypted {:.1} MB, text {:.1} MB",
+        texts.len() as f64 / ti_plain.as_secs_f64(),
+        texts.len() as f64 / ti_enc.as_secs_f64(),
+        ti_enc.as_secs_f64() / ti_plain.as_secs_f64(),
+        dir_size(&plain_dir) as f64 / 1e6,
+        dir_size(vault.index_directory().root()) as f64 / 1e6,
+        text_bytes as f64 / 1e6,
+    );
+
+    let terms: Vec<String> = (0..2000)
+        .filter_map(|_| {
+            let t: Vec<char> = texts[rng.random_range(0..texts.len())].1.chars().collect();
+            let len = rng.random_range(1..=2usize).min(t.len());
+            (len > 0).then(|| {
+                let s = rng.random_range(0..=t.len() - len);
+                t[s..s + len].iter().collect::<String>().to_lowercase()
+            })
+        })
+        .filter(|s| !s.trim().is_empty())
+        .collect();
 
     let plain_reader = plain_index.reader().expect("reader");
     let enc_reader = enc_index.reader().expect("reader");
@@ -357,18 +390,18 @@ fn insert_rate(
     encrypted: bool,
 ) -> (f64, f64, f64) {
     let db = if encrypted {
-        Db::open_encrypted_for_benchmark(path, page, cache)
+        Db::open_encrypted_for_benchmark(path, page, (cache, cache))
     } else {
-        Db::open_plaintext_for_benchmark(path, page, cache)
+        Db::open_plaintext_for_benchmark(path, page, (cache, cache))
     }
     .expect("db");
     let rate = corpus.len() as f64 / insert(corpus, &db).as_secs_f64();
     // Again into a fresh file, keep the better run (shared machine).
     let again = path.with_extension("2.db");
     let db2 = if encrypted {
-        Db::open_encrypted_for_benchmark(&again, page, cache)
+        Db::open_encrypted_for_benchmark(&again, page, (cache, cache))
     } else {
-        Db::open_plaintext_for_benchmark(&again, page, cache)
+        Db::open_plaintext_for_benchmark(&again, page, (cache, cache))
     }
     .expect("db");
     let rate = rate.max(corpus.len() as f64 / insert(corpus, &db2).as_secs_f64());
@@ -493,4 +526,178 @@ fn dir_size(dir: &Path) -> u64 {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+/// Why cold random reads cost more with SQLCipher than the warm figures suggest: the settings
+/// both sides run with, how big the tables are against the page cache, what one page costs to
+/// bring into the cache (plain: a copy from the OS cache; SQLCipher: that plus AES-256-CBC and
+/// HMAC-SHA256 of the whole page), how the ratio moves with the cache size, and the read paths a
+/// reviewer waits on.
+fn diagnose_reads(corpus: &[(Message, String)], plain: &Db, enc: &Db, page_size: u32, cache_kib: u32) {
+    println!("\n## read diagnosis, {page_size} B pages");
+    let pragma = |r: &dossier_vault::Reader<'_>, name: &str| -> String {
+        r.sql()
+            .query_row(&format!("PRAGMA {name}"), [], |row| {
+                row.get::<_, rusqlite::types::Value>(0)
+            })
+            .map(|v| match v {
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                other => format!("{other:?}"),
+            })
+            .unwrap_or_else(|_| "-".to_owned())
+    };
+    for (side, db) in [("plain", plain), ("sqlcipher", enc)] {
+        let line = db
+            .read(|r| {
+                let mut parts = Vec::new();
+                for name in [
+                    "page_size",
+                    "cache_size",
+                    "mmap_size",
+                    "journal_mode",
+                    "cipher_version",
+                    "cipher_page_size",
+                    "cipher_hmac_algorithm",
+                    "cipher_use_hmac",
+                    "cipher_memory_security",
+                    "cipher_plaintext_header_size",
+                ] {
+                    parts.push(format!("{name}={}", pragma(r, name)));
+                }
+                Ok(parts.join(" "))
+            })
+            .expect("pragmas");
+        println!("{side:>9}: {line}");
+    }
+
+    // Table sizes (dbstat walks every page; done first, before the timed reads).
+    let sizes = enc
+        .read(|r| {
+            let mut stmt = r.sql().prepare(
+                "SELECT name, count(*), sum(pgsize) FROM dbstat GROUP BY name ORDER BY sum(pgsize) DESC LIMIT 6",
+            )?;
+            let rows = stmt.query_map([], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?, row.get::<_, i64>(2)?))
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .expect("dbstat");
+    let mut message_pages = 0;
+    for (name, pages, bytes) in &sizes {
+        if name == "messages" {
+            message_pages = *pages;
+        }
+        println!(
+            "  {name:<28} {pages:>7} pages {:>8.1} MiB",
+            *bytes as f64 / (1024.0 * 1024.0)
+        );
+    }
+    println!(
+        "  page cache per reader connection: {} MiB ({} pages)",
+        cache_kib / 1024,
+        cache_kib * 1024 / page_size
+    );
+
+    // One page into the cache, in isolation: a full scan of `messages` from an emptied page cache
+    // (the file itself sits in the OS cache for both), so every table page is one cache miss.
+    let scan = |db: &Db| -> Duration {
+        db.read(|r| {
+            let c = r.sql();
+            let mut best = Duration::MAX;
+            for _ in 0..3 {
+                c.execute_batch("PRAGMA shrink_memory")?;
+                let t = Instant::now();
+                let n: i64 = c.query_row(
+                    "SELECT sum(length(content)) FROM messages NOT INDEXED",
+                    [],
+                    |row| row.get(0),
+                )?;
+                best = best.min(t.elapsed());
+                black_box(n);
+            }
+            Ok(best)
+        })
+        .expect("scan")
+    };
+    let (sp, se) = (scan(plain), scan(enc));
+    let per = |d: Duration| d.as_secs_f64() * 1e6 / message_pages.max(1) as f64;
+    println!(
+        "  cold scan of messages ({message_pages} pages): plain {:.2} µs/page, sqlcipher {:.2} µs/page → decrypt + HMAC of one {} B page ≈ {:.2} µs",
+        per(sp),
+        per(se),
+        page_size,
+        per(se) - per(sp)
+    );
+
+    // The uniform point lookup against the cache size (same connection, resized; warmed once).
+    let mut rng = StdRng::seed_from_u64(11);
+    let ids: Vec<&str> = (0..20_000)
+        .map(|_| corpus[rng.random_range(0..corpus.len())].0.msgid.0.as_str())
+        .collect();
+    let rowids: Vec<Vec<i64>> = plain
+        .read(|r| {
+            let max: i64 = r
+                .sql()
+                .query_row("SELECT max(id) FROM messages", [], |row| row.get(0))?;
+            Ok((0..400)
+                .map(|_| (0..50).map(|_| rng.random_range(1..=max)).collect())
+                .collect())
+        })
+        .expect("ids");
+    println!(
+        "  uniform point lookup by msgid (20,000 ids) and hydration of 50 random row ids (400 sets), by cache size:"
+    );
+    println!(
+        "  {:>9} {:>10} {:>10} {:>6} {:>12} {:>12} {:>6}",
+        "cache MiB", "lookup pl", "lookup enc", "ratio", "hydrate50 pl", "hydrate50 enc", "ratio"
+    );
+    for mib in [8u32, 32, 64, 128, 256] {
+        let set = |db: &Db, kib: u32| {
+            db.read(|r| {
+                Ok(r.sql()
+                    .execute_batch(&format!("PRAGMA shrink_memory; PRAGMA cache_size = -{kib}"))?)
+            })
+            .expect("cache_size")
+        };
+        set(plain, mib * 1024);
+        set(enc, mib * 1024);
+        let lookups = |db: &Db| {
+            db.read(|r| {
+                for id in &ids {
+                    black_box(r.message(id)?);
+                }
+                Ok(())
+            })
+            .expect("lookup")
+        };
+        let hydrate = |db: &Db| {
+            db.read(|r| {
+                for set in &rowids {
+                    black_box(r.messages_by_ids(set)?);
+                }
+                Ok(())
+            })
+            .expect("hydrate")
+        };
+        let (lp, le) = compare(|| lookups(plain), || lookups(enc));
+        let (hp, he) = compare(|| hydrate(plain), || hydrate(enc));
+        let us = |d: Duration, n: usize| d.as_secs_f64() * 1e6 / n as f64;
+        println!(
+            "  {mib:>9} {:>10.1} {:>10.1} {:>5.2}x {:>12.1} {:>13.1} {:>5.2}x",
+            us(lp, ids.len()),
+            us(le, ids.len()),
+            le.as_secs_f64() / lp.as_secs_f64(),
+            us(hp, rowids.len()),
+            us(he, rowids.len()),
+            he.as_secs_f64() / hp.as_secs_f64(),
+        );
+    }
+    for db in [plain, enc] {
+        db.read(|r| {
+            Ok(r.sql()
+                .execute_batch(&format!("PRAGMA shrink_memory; PRAGMA cache_size = -{cache_kib}"))?)
+        })
+        .expect("cache_size");
+    }
 }

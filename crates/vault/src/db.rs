@@ -27,8 +27,26 @@ use crate::schema;
 /// 16 KiB; reads give up ~20% on point lookups against 4 KiB.
 pub const PAGE_SIZE: u32 = 16384;
 
-/// Page cache per connection, KiB (see `connect`).
+/// Page cache of the writer connection, KiB (see `connect`).
 pub const CACHE_KIB: u32 = 32 * 1024;
+
+/// Page cache of each pooled reader connection, KiB.
+///
+/// SQLCipher authenticates (HMAC-SHA256) and decrypts a whole page each time one enters the page
+/// cache: ~10 µs for a 16 KiB page on this machine (SHA-NI), where plain SQLite copies the page
+/// from the OS cache in ~2 µs. So every page-cache miss is what separates the two, and the cache
+/// must hold a reviewer's working set. Rows are stored in arrival order, so one 16 KiB page holds
+/// ~44 messages of as many conversations: 40 conversations of a review session touch most table
+/// pages of a 200k-message cache (~60 MiB with the msgid index). Measured (`benches/vault.rs`,
+/// `DOSSIER_BENCH_SWEEP=reads`): that working set ran 2.3× plain at 32 MiB and ~1.0× at 64 MiB.
+/// Memory: at most [`READER_POOL`] readers keep their cache, so the database holds at most
+/// 2 × 64 + 32 MiB of page cache (DESIGN: ≤ 300 MB RSS browsing 1M messages).
+pub const READER_CACHE_KIB: u32 = 64 * 1024;
+
+/// Reader connections kept warm between reads (LIFO, so a single browsing thread always gets the
+/// same warm cache back; a new connection starts cold). Extra concurrent readers are opened on
+/// demand and closed afterwards.
+pub const READER_POOL: usize = 2;
 
 /// File name of the database inside the profile's `db/` directory.
 pub const DB_FILE: &str = "cache.db";
@@ -45,7 +63,7 @@ pub struct Db {
     shown: PathBuf,
     keying: Keying,
     page_size: u32,
-    cache_kib: u32,
+    reader_cache_kib: u32,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
 }
@@ -72,7 +90,8 @@ impl Db {
     /// Opens an **unencrypted** database with the same schema and code paths, for the benchmark's
     /// baseline only. Not compiled into the product (feature `plaintext-bench`).
     #[cfg(feature = "plaintext-bench")]
-    pub fn open_plaintext_for_benchmark(path: &Path, page_size: u32, cache_kib: u32) -> Result<Self> {
+    /// `cache_kib`: (writer, readers) page cache.
+    pub fn open_plaintext_for_benchmark(path: &Path, page_size: u32, cache_kib: (u32, u32)) -> Result<Self> {
         Self::open_with(
             path,
             path.to_owned(),
@@ -86,7 +105,7 @@ impl Db {
     /// Opens an encrypted database with a random key and the given page size, for the benchmark's
     /// page-size measurement only (feature `plaintext-bench`).
     #[cfg(feature = "plaintext-bench")]
-    pub fn open_encrypted_for_benchmark(path: &Path, page_size: u32, cache_kib: u32) -> Result<Self> {
+    pub fn open_encrypted_for_benchmark(path: &Path, page_size: u32, cache_kib: (u32, u32)) -> Result<Self> {
         let key = Zeroizing::new(crate::crypto::random_bytes::<KEY_LEN>());
         Self::open_with(
             path,
@@ -99,7 +118,14 @@ impl Db {
     }
 
     fn open_keyed(path: &Path, shown: PathBuf, keying: Keying, version: u32) -> Result<Self> {
-        Self::open_with(path, shown, keying, version, PAGE_SIZE, CACHE_KIB)
+        Self::open_with(
+            path,
+            shown,
+            keying,
+            version,
+            PAGE_SIZE,
+            (CACHE_KIB, READER_CACHE_KIB),
+        )
     }
 
     fn open_with(
@@ -108,16 +134,16 @@ impl Db {
         keying: Keying,
         version: u32,
         page_size: u32,
-        cache_kib: u32,
+        (writer_cache_kib, reader_cache_kib): (u32, u32),
     ) -> Result<Self> {
-        let mut writer = connect(path, &shown, &keying, page_size, cache_kib)?;
+        let mut writer = connect(path, &shown, &keying, page_size, writer_cache_kib)?;
         schema::migrate_to(&mut writer, version).map_err(|e| classify(e, &shown))?;
         Ok(Self {
             path: path.to_owned(),
             shown,
             keying,
             page_size,
-            cache_kib,
+            reader_cache_kib,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
         })
@@ -153,7 +179,7 @@ impl Db {
                 &self.shown,
                 &self.keying,
                 self.page_size,
-                self.cache_kib,
+                self.reader_cache_kib,
             )?,
         };
         let out = (|| -> Result<T> {
@@ -163,7 +189,7 @@ impl Db {
             Ok(out)
         })();
         let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
-        if pool.len() < 8 {
+        if pool.len() < READER_POOL {
             pool.push(conn);
         }
         out.map_err(|e| classify(e, &self.shown))
@@ -222,6 +248,10 @@ fn connect(path: &Path, shown: &Path, keying: &Keying, page_size: u32, cache_kib
             conn.execute_batch(&format!(
                 "PRAGMA cipher_page_size = {page_size}; PRAGMA cipher_hmac_algorithm = HMAC_SHA256;"
             ))?;
+            // Memory wiping/locking of every SQLite allocation (off by default since SQLCipher
+            // 4.5; pinned here because it taxes every read). The key itself stays in
+            // `Zeroizing` buffers on our side.
+            conn.execute_batch("PRAGMA cipher_memory_security = OFF;")?;
         }
         #[cfg(feature = "plaintext-bench")]
         Keying::Plain => {
