@@ -6,7 +6,7 @@ use dossier_model::Message;
 use dossier_rules::{Normalized, fold_keep_noise_into};
 use dossier_vault::{Queries, StoredMessage, Vault};
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -15,10 +15,9 @@ use crate::{Error, Result};
 
 /// Field names of the schema (also the fast-field names).
 pub mod field {
-    /// Vault row id, u64: indexed (delete by id), fast (results), stored.
+    /// Vault row id, u64: indexed (delete by id) and fast (results). The msgid and the text are
+    /// not in the index: the vault has them by row id, and the index stays small.
     pub const ID: &str = "id";
-    /// WeCom msgid: raw string, indexed, fast, stored.
-    pub const MSGID: &str = "msgid";
     /// Conversation key (`dossier_vault::conv_key`): raw string, indexed, fast.
     pub const CONVERSATION: &str = "conversation";
     /// Employees taking part (sender and receivers that are not external), multi-valued.
@@ -43,7 +42,6 @@ pub mod field {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Fields {
     pub id: Field,
-    pub msgid: Field,
     pub conversation: Field,
     pub employee: Field,
     pub customer: Field,
@@ -55,11 +53,10 @@ pub(crate) struct Fields {
     pub text: Field,
 }
 
-/// The index schema. No message text is stored: bodies come from the vault.
+/// The index schema. Nothing is stored: ids and metadata are fast fields, bodies come from the vault.
 pub fn schema() -> Schema {
     let mut b = Schema::builder();
-    b.add_u64_field(field::ID, INDEXED | FAST | STORED);
-    b.add_text_field(field::MSGID, STRING | FAST | STORED);
+    b.add_u64_field(field::ID, INDEXED | FAST);
     b.add_text_field(field::CONVERSATION, STRING | FAST);
     b.add_text_field(field::EMPLOYEE, STRING | FAST);
     b.add_text_field(field::CUSTOMER, STRING | FAST);
@@ -82,7 +79,6 @@ impl Fields {
         let f = |name: &str| schema.get_field(name).map_err(Error::from);
         Ok(Fields {
             id: f(field::ID)?,
-            msgid: f(field::MSGID)?,
             conversation: f(field::CONVERSATION)?,
             employee: f(field::EMPLOYEE)?,
             customer: f(field::CUSTOMER)?,
@@ -203,7 +199,6 @@ impl Indexer<'_> {
         let m = doc.message;
         let mut d = TantivyDocument::default();
         d.add_u64(f.id, doc.id as u64);
-        d.add_text(f.msgid, &m.msgid.0);
         d.add_text(f.conversation, dossier_vault::conv_key(&m.conversation()));
         for user in std::iter::once(&m.from).chain(&m.tolist) {
             if user.0.is_empty() {
