@@ -341,8 +341,9 @@ pub fn rebuild(vault: &Vault, index: &SearchIndex) -> Result<Reindexed> {
 }
 
 /// After a crash between the vault commit and the index commit: re-indexes the messages delivered
-/// after the index's payload (`feed_seq` in `(payload, cursor]`) and commits with the cursor.
-/// A no-op when the index is current.
+/// after the index's payload (`feed_seq` in `(payload, cursor]`), deletes the documents of rows the
+/// vault no longer has (purges the index missed), and commits with the cursor. A no-op when the
+/// index is current.
 pub fn catch_up(vault: &Vault, index: &SearchIndex, writer: &mut Indexer<'_>) -> Result<Reindexed> {
     let seq = vault.db().read(|r| r.cursor())?;
     let indexed = index.committed_seq()?.unwrap_or(0);
@@ -351,6 +352,18 @@ pub fn catch_up(vault: &Vault, index: &SearchIndex, writer: &mut Indexer<'_>) ->
     }
     let sql = format!("feed_seq > {indexed} AND feed_seq <= ?2");
     let messages = reindex(vault, writer, &sql, seq, true)?;
+    let stored: HashSet<i64> = vault.db().read(|r| {
+        let mut stmt = r.sql().prepare("SELECT id FROM messages")?;
+        let rows = stmt.query_map([], |row| row.get::<_, i64>(0))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    })?;
+    for id in index.matching_ids(&crate::Query {
+        expr: crate::Expr::All,
+    })? {
+        if !stored.contains(&id) {
+            writer.delete(id);
+        }
+    }
     writer.commit(seq)?;
     Ok(Reindexed { messages, seq })
 }

@@ -51,7 +51,7 @@ fn batches_commit_with_their_seq_and_deletes_and_upserts_apply() {
 }
 
 #[test]
-fn catch_up_indexes_what_the_vault_committed_after_the_payload() {
+fn catch_up_indexes_what_the_vault_committed_after_the_payload_and_drops_purged_rows() {
     let (_d, vault) = new_vault();
     let index = SearchIndex::open(&vault).unwrap();
     store(
@@ -70,12 +70,24 @@ fn catch_up_indexes_what_the_vault_committed_after_the_payload() {
         })
         .unwrap();
     assert!(find(&index, "未索引").is_empty());
+    // And a purge reached the vault but not the index.
+    let purged = vault
+        .db()
+        .write(|tx| {
+            let id = tx.delete_message(&dossier_model::MsgId("msg00000001".into()))?;
+            tx.set_cursor(5)?;
+            Ok(id)
+        })
+        .unwrap()
+        .unwrap();
+    assert_eq!(find(&index, "已索引"), vec![purged]);
     let mut w = index.writer().unwrap();
     let r = catch_up(&vault, &index, &mut w).unwrap();
-    assert_eq!((r.messages, r.seq), (2, 4));
+    assert_eq!((r.messages, r.seq), (2, 5));
     assert_eq!(find(&index, "未索引").len(), 2);
-    assert_eq!(find(&index, "索引").len(), 3);
-    assert_eq!(index.committed_seq().unwrap(), Some(4));
+    assert!(find(&index, "已索引").is_empty());
+    assert_eq!(find(&index, "索引").len(), 2);
+    assert_eq!(index.committed_seq().unwrap(), Some(5));
     // Current: nothing to do.
     assert_eq!(catch_up(&vault, &index, &mut w).unwrap().messages, 0);
 }
