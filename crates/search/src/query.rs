@@ -7,7 +7,7 @@
 //! unary   := "NOT" unary | primary
 //! primary := "(" or ")" | filter | phrase | word
 //! phrase  := '"' ( any character but '"' and '\' | '\"' | '\\' )* '"'
-//! filter  := name ":" ( word | phrase )       -- name: employee customer group type from to has
+//! filter  := name ":" ( word | phrase )       -- name: employee customer group conversation type from to has
 //! word    := a run of characters other than white space, '(', ')' and '"'
 //! ```
 //!
@@ -56,6 +56,8 @@ pub enum Filter {
     Customer(String),
     /// `group:ROOMID`: the message is in this group chat.
     Group(String),
+    /// `conversation:KEY`: the message is in this conversation (`dossier_vault::conv_key`).
+    Conversation(String),
     /// `type:MSGTYPE`: WeCom msgtype (`text`, `image`, …), lower case.
     Type(String),
     /// `from:DATE`: `msgtime` (ms) at or after this instant (the day's start in Asia/Shanghai).
@@ -132,7 +134,16 @@ pub enum ParseErrorKind {
     },
 }
 
-const FILTERS: [&str; 7] = ["employee", "customer", "group", "type", "from", "to", "has"];
+const FILTERS: [&str; 8] = [
+    "employee",
+    "customer",
+    "group",
+    "conversation",
+    "type",
+    "from",
+    "to",
+    "has",
+];
 
 /// Asia/Shanghai is UTC+8 all year (no daylight saving since 1991).
 const SHANGHAI_OFFSET_MS: i64 = 8 * 3600 * 1000;
@@ -436,6 +447,7 @@ fn filter(name: &'static str, value: &str, pos: usize) -> Result<Filter, ParseEr
         "employee" => Filter::Employee(value.to_owned()),
         "customer" => Filter::Customer(value.to_owned()),
         "group" => Filter::Group(value.to_owned()),
+        "conversation" => Filter::Conversation(value.to_owned()),
         "type" => Filter::Type(value.to_lowercase()),
         "from" => Filter::From(day_start(name, value, pos)?),
         "to" => Filter::Before(day_start(name, value, pos)? + 86_400_000),

@@ -199,6 +199,7 @@ fn compile(f: &Fields, e: &Expr) -> Box<dyn tantivy::query::Query> {
         Expr::Filter(Filter::Employee(v)) => term(f.employee, v),
         Expr::Filter(Filter::Customer(v)) => term(f.customer, v),
         Expr::Filter(Filter::Group(v)) => term(f.group, v),
+        Expr::Filter(Filter::Conversation(v)) => term(f.conversation, v),
         Expr::Filter(Filter::Type(v)) => term(f.msgtype, v),
         Expr::Filter(Filter::From(ms)) => filter(Box::new(RangeQuery::new(
             Bound::Included(Term::from_field_i64(f.msgtime, *ms)),

@@ -61,6 +61,10 @@ fn filters() {
         Expr::Filter(Filter::Customer("wmABC".into()))
     );
     assert_eq!(parse("group:wrX"), Expr::Filter(Filter::Group("wrX".into())));
+    assert_eq!(
+        parse("conversation:s:a:b"),
+        Expr::Filter(Filter::Conversation("s:a:b".into()))
+    );
     assert_eq!(parse("TYPE:Image"), Expr::Filter(Filter::Type("image".into())));
     assert_eq!(
         parse("employee:\"li si\""),

@@ -220,12 +220,17 @@ fn facets_count_every_hit() {
 #[test]
 fn filters_narrow_the_hits() {
     let (_d, vault, index) = setup();
-    let m = |q| msgids(&vault, &index, q);
+    let m = |q: &str| msgids(&vault, &index, q);
     assert_eq!(m("保证收益"), ids(&[1, 2, 3]));
     assert_eq!(m("employee:zhangsan 保证收益"), ids(&[1, 3]));
     assert_eq!(m("employee:lisi"), ids(&[2, 3]));
     assert_eq!(m("customer:wmcust2"), ids(&[2]));
     assert_eq!(m("group:wrG1"), ids(&[3]));
+    let conv = dossier_vault::conv_key(&dossier_model::ConversationKey::single(
+        "wmcust2".into(),
+        "lisi".into(),
+    ));
+    assert_eq!(m(&format!("conversation:\"{conv}\"")), ids(&[2]));
     assert_eq!(m("has:violation"), ids(&[1]));
     assert_eq!(m("has:annotation"), ids(&[2]));
     assert_eq!(m("NOT has:violation 保证收益"), ids(&[2, 3]));
