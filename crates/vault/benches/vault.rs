@@ -645,14 +645,46 @@ fn diagnose_reads(corpus: &[(Message, String)], plain: &Db, enc: &Db, page_size:
                 .collect())
         })
         .expect("ids");
+    // The read paths of the `## reads` section again (same definitions), by cache size.
+    let convs: Vec<(ConversationKey, i64)> = corpus
+        .iter()
+        .step_by((corpus.len() / 2000).max(1))
+        .map(|(m, _)| (m.conversation(), m.msgtime))
+        .collect();
+    let hot: Vec<&(ConversationKey, i64)> = convs.iter().take(40).collect();
+    let hot_ids: Vec<&str> = corpus
+        .iter()
+        .filter(|(m, _)| hot.iter().any(|(c, _)| *c == m.conversation()))
+        .map(|(m, _)| m.msgid.0.as_str())
+        .take(5000)
+        .collect();
     println!(
-        "  uniform point lookup by msgid (20,000 ids) and hydration of 50 random row ids (400 sets), by cache size:"
+        "  by reader cache size: uniform point lookup by msgid (20,000 ids); hydration of 50 random row ids (400 sets);"
     );
     println!(
-        "  {:>9} {:>10} {:>10} {:>6} {:>12} {:>12} {:>6}",
-        "cache MiB", "lookup pl", "lookup enc", "ratio", "hydrate50 pl", "hydrate50 enc", "ratio"
+        "  a page of 50 before an anchor in any conversation (2,000); point lookup in a working set of 40 conversations (5,000); µs/op"
     );
-    for mib in [8u32, 32, 64, 128, 256] {
+    println!(
+        "  {:>9} {:>9} {:>9} {:>6} {:>9} {:>9} {:>6} {:>9} {:>9} {:>6} {:>9} {:>9} {:>6}",
+        "cache MiB",
+        "lookup pl",
+        "enc",
+        "ratio",
+        "hydr50 pl",
+        "enc",
+        "ratio",
+        "page pl",
+        "enc",
+        "ratio",
+        "hot lk pl",
+        "enc",
+        "ratio"
+    );
+    let sizes: Vec<u32> = std::env::var("DOSSIER_BENCH_CACHES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![8, 32, 64, 128, 256]);
+    for mib in sizes {
         let set = |db: &Db, kib: u32| {
             db.read(|r| {
                 Ok(r.sql()
@@ -680,18 +712,49 @@ fn diagnose_reads(corpus: &[(Message, String)], plain: &Db, enc: &Db, page_size:
             })
             .expect("hydrate")
         };
-        let (lp, le) = compare(|| lookups(plain), || lookups(enc));
-        let (hp, he) = compare(|| hydrate(plain), || hydrate(enc));
-        let us = |d: Duration, n: usize| d.as_secs_f64() * 1e6 / n as f64;
-        println!(
-            "  {mib:>9} {:>10.1} {:>10.1} {:>5.2}x {:>12.1} {:>13.1} {:>5.2}x",
-            us(lp, ids.len()),
-            us(le, ids.len()),
-            le.as_secs_f64() / lp.as_secs_f64(),
-            us(hp, rowids.len()),
-            us(he, rowids.len()),
-            he.as_secs_f64() / hp.as_secs_f64(),
-        );
+        let pages = |db: &Db| {
+            db.read(|r| {
+                for (c, t) in &convs {
+                    black_box(r.conversation_page(
+                        c,
+                        Some(Anchor {
+                            msgtime: *t,
+                            id: i64::MAX,
+                        }),
+                        Direction::Before,
+                        50,
+                    )?);
+                }
+                Ok(())
+            })
+            .expect("page")
+        };
+        let hot_lookups = |db: &Db| {
+            db.read(|r| {
+                for id in &hot_ids {
+                    black_box(r.message(id)?);
+                }
+                Ok(())
+            })
+            .expect("lookup")
+        };
+        let runs = [
+            (compare(|| lookups(plain), || lookups(enc)), ids.len()),
+            (compare(|| hydrate(plain), || hydrate(enc)), rowids.len()),
+            (compare(|| pages(plain), || pages(enc)), convs.len()),
+            (compare(|| hot_lookups(plain), || hot_lookups(enc)), hot_ids.len()),
+        ];
+        let mut cells = String::new();
+        for ((p, e), n) in runs {
+            let us = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
+            cells.push_str(&format!(
+                " {:>9.1} {:>9.1} {:>5.2}x",
+                us(p),
+                us(e),
+                e.as_secs_f64() / p.as_secs_f64()
+            ));
+        }
+        println!("  {mib:>9}{cells}");
     }
     for db in [plain, enc] {
         db.read(|r| {

@@ -30,23 +30,23 @@ pub const PAGE_SIZE: u32 = 16384;
 /// Page cache of the writer connection, KiB (see `connect`).
 pub const CACHE_KIB: u32 = 32 * 1024;
 
-/// Page cache of each pooled reader connection, KiB.
+/// Page cache of the pooled reader connection, KiB.
 ///
 /// SQLCipher authenticates (HMAC-SHA256) and decrypts a whole page each time one enters the page
-/// cache: ~10 µs for a 16 KiB page on this machine (SHA-NI), where plain SQLite copies the page
-/// from the OS cache in ~2 µs. So every page-cache miss is what separates the two, and the cache
+/// cache: 10–14 µs for a 16 KiB page on the 2-core machine (SHA-NI), where plain SQLite copies the
+/// page from the OS cache in ~2 µs. So page-cache misses are what separate the two, and the cache
 /// must hold a reviewer's working set. Rows are stored in arrival order, so one 16 KiB page holds
-/// ~44 messages of as many conversations: 40 conversations of a review session touch most table
-/// pages of a 200k-message cache (~60 MiB with the msgid index). Measured (`benches/vault.rs`,
-/// `DOSSIER_BENCH_SWEEP=reads`): that working set ran 2.3× plain at 32 MiB and ~1.0× at 64 MiB.
-/// Memory: at most [`READER_POOL`] readers keep their cache, so the database holds at most
-/// 2 × 64 + 32 MiB of page cache (DESIGN: ≤ 300 MB RSS browsing 1M messages).
-pub const READER_CACHE_KIB: u32 = 64 * 1024;
+/// ~44 messages of as many conversations: the 5,000 messages of 40 conversations touch ~5,000
+/// table pages of a 1M-message cache. Measured (`benches/vault.rs`, `DOSSIER_BENCH_SWEEP=reads`,
+/// 1M demo messages): lookups in that working set ran 3.0× plain at 32 MiB, 2.4× at 64 MiB and
+/// 0.95× at 128 MiB. Memory: one reader keeps its cache ([`READER_POOL`]), so the database holds
+/// at most 128 + 32 MiB of page cache between reads (DESIGN: ≤ 300 MB RSS browsing 1M messages).
+pub const READER_CACHE_KIB: u32 = 128 * 1024;
 
-/// Reader connections kept warm between reads (LIFO, so a single browsing thread always gets the
-/// same warm cache back; a new connection starts cold). Extra concurrent readers are opened on
-/// demand and closed afterwards.
-pub const READER_POOL: usize = 2;
+/// Reader connections kept warm between reads. A single browsing thread always gets the warm one
+/// back; a concurrent reader opens a connection (~1 ms with the raw key, cold cache) that is
+/// closed afterwards — the oldest pooled connection (the warmest) is the one kept.
+pub const READER_POOL: usize = 1;
 
 /// File name of the database inside the profile's `db/` directory.
 pub const DB_FILE: &str = "cache.db";
@@ -65,7 +65,9 @@ pub struct Db {
     page_size: u32,
     reader_cache_kib: u32,
     writer: Mutex<Connection>,
-    readers: Mutex<Vec<Connection>>,
+    /// Pooled readers with their opening order (lower = older = warmer).
+    readers: Mutex<Vec<(u64, Connection)>>,
+    opened: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for Db {
@@ -146,6 +148,7 @@ impl Db {
             reader_cache_kib,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
+            opened: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -171,16 +174,24 @@ impl Db {
     /// Runs `f` on a read snapshot (a deferred transaction on a pooled reader connection), which
     /// does not wait for the writer.
     pub fn read<T>(&self, f: impl FnOnce(&Reader<'_>) -> Result<T>) -> Result<T> {
-        let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        let mut conn = match pooled {
+        let pooled = {
+            let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+            // The oldest connection has the warmest page cache.
+            let oldest = (0..pool.len()).min_by_key(|&i| pool[i].0);
+            oldest.map(|i| pool.swap_remove(i))
+        };
+        let (seq, mut conn) = match pooled {
             Some(c) => c,
-            None => connect(
-                &self.path,
-                &self.shown,
-                &self.keying,
-                self.page_size,
-                self.reader_cache_kib,
-            )?,
+            None => (
+                self.opened.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                connect(
+                    &self.path,
+                    &self.shown,
+                    &self.keying,
+                    self.page_size,
+                    self.reader_cache_kib,
+                )?,
+            ),
         };
         let out = (|| -> Result<T> {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
@@ -189,9 +200,14 @@ impl Db {
             Ok(out)
         })();
         let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
-        if pool.len() < READER_POOL {
-            pool.push(conn);
+        pool.push((seq, conn));
+        if pool.len() > READER_POOL {
+            // Close the newest (coldest) connection.
+            if let Some(newest) = (0..pool.len()).max_by_key(|&i| pool[i].0) {
+                drop(pool.swap_remove(newest));
+            }
         }
+        drop(pool);
         out.map_err(|e| classify(e, &self.shown))
     }
 
@@ -1336,5 +1352,26 @@ mod migration_tests {
         let err = Db::open(&path, path.clone(), key()).unwrap_err();
         assert!(matches!(err, Error::User(UserError::TooNew { .. })), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+}
+
+#[cfg(test)]
+mod pool_tests {
+    use super::*;
+
+    #[test]
+    fn a_concurrent_reader_is_closed_and_the_warm_one_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.db");
+        let db = Db::open(&path, path.clone(), Zeroizing::new([9u8; KEY_LEN])).unwrap();
+        db.read(|r| r.cursor()).unwrap();
+        // While reader 0 is out, a second (nested, as a concurrent thread would) opens reader 1;
+        // it comes back first, yet reader 0 is the one kept.
+        db.read(|_| db.read(|r| r.cursor())).unwrap();
+        let kept: Vec<u64> = db.readers.lock().unwrap().iter().map(|(seq, _)| *seq).collect();
+        assert_eq!(kept, vec![0]);
+        // And the warm one is what the next read gets.
+        db.read(|r| r.cursor()).unwrap();
+        assert_eq!(db.opened.load(std::sync::atomic::Ordering::Relaxed), 2);
     }
 }
