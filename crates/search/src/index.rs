@@ -178,6 +178,11 @@ impl SearchIndex {
         self.reader.searcher()
     }
 
+    /// Number of segments visible to searches (benchmarks, diagnostics).
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
     /// Number of documents visible to searches.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()

@@ -1,6 +1,7 @@
 //! Running a [`Query`]: hits in pages, highlight spans, snippets and facet counts.
 
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
 use std::ops::Bound;
 
 use dossier_rules::fold_keep_noise;
@@ -9,7 +10,7 @@ use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocId, Order, Score, SegmentOrdinal, SegmentReader, Term};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term};
 
 use crate::index::{Fields, SearchIndex, field};
 use crate::query::{Expr, Filter, Query};
@@ -146,31 +147,38 @@ impl SearchIndex {
     ) -> Result<(usize, Vec<(i64, Option<f32>)>, Option<Facets>)> {
         let q = compile(&self.fields, &query.expr);
         let searcher = self.searcher();
-        let top = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
         let facet_collector = req.facets.then_some(FacetCollector);
-        let (total, page, facets): (usize, Vec<(Option<f32>, DocAddress)>, Option<Facets>) = match req.order {
+        let k = req.offset + req.limit;
+        match req.order {
             SortOrder::Newest => {
-                let top = top.order_by_fast_field::<i64>(field::MSGTIME, Order::Desc);
-                let (n, docs, f) = searcher.search(&q, &(Count, top, facet_collector))?;
-                (n, docs.into_iter().map(|(_, d)| (None, d)).collect(), f)
+                let ((total, top), facets) =
+                    searcher.search(&q, &(NewestCollector { k }, facet_collector))?;
+                let page = top
+                    .into_iter()
+                    .skip(req.offset)
+                    .take(req.limit)
+                    .map(|(_, id)| (id, None))
+                    .collect();
+                Ok((total, page, facets))
             }
             SortOrder::Relevance => {
-                let top = top.order_by_score();
-                let (n, docs, f) = searcher.search(&q, &(Count, top, facet_collector))?;
-                (n, docs.into_iter().map(|(s, d)| (Some(s), d)).collect(), f)
+                let top = TopDocs::with_limit(req.limit.max(1))
+                    .and_offset(req.offset)
+                    .order_by_score();
+                let (total, docs, facets) = searcher.search(&q, &(Count, top, facet_collector))?;
+                let docs = if req.limit == 0 { Vec::new() } else { docs };
+                let mut out = Vec::with_capacity(docs.len());
+                for (score, addr) in docs {
+                    let ids = searcher
+                        .segment_reader(addr.segment_ord)
+                        .fast_fields()
+                        .u64(field::ID)?;
+                    let id = ids.first(addr.doc_id).ok_or(Error::MissingId)?;
+                    out.push((id as i64, Some(score)));
+                }
+                Ok((total, out, facets))
             }
-        };
-        let page = if req.limit == 0 { Vec::new() } else { page };
-        let mut out = Vec::with_capacity(page.len());
-        for (score, addr) in page {
-            let ids = searcher
-                .segment_reader(addr.segment_ord)
-                .fast_fields()
-                .u64(field::ID)?;
-            let id = ids.first(addr.doc_id).ok_or(Error::MissingId)?;
-            out.push((id as i64, score));
         }
-        Ok((total, out, facets))
     }
 
     /// Every matching vault row id, unordered (tests and tools; a substring scan's equal).
@@ -406,6 +414,88 @@ impl SegmentCollector for SegmentFacets {
             employee: named(&self.employee, &self.employee_counts),
             msgtype: named(&self.msgtype, &self.msgtype_counts),
         }
+    }
+}
+
+/// The hit count and the `k` newest hits as (msgtime, row id), newest first; ties by segment and
+/// document, newest-indexed first, so pages are stable for a searcher.
+struct NewestCollector {
+    k: usize,
+}
+
+/// (msgtime, segment, doc, row id): ordered so the newest is the greatest.
+type NewestKey = (i64, u32, DocId, i64);
+
+struct SegmentNewest {
+    k: usize,
+    segment: u32,
+    count: usize,
+    msgtime: tantivy::columnar::Column<i64>,
+    ids: tantivy::columnar::Column<u64>,
+    /// Min-heap of the k newest so far.
+    heap: BinaryHeap<Reverse<(i64, DocId)>>,
+}
+
+impl Collector for NewestCollector {
+    type Fruit = (usize, Vec<(i64, i64)>);
+    type Child = SegmentNewest;
+
+    fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentNewest> {
+        let ff = reader.fast_fields();
+        Ok(SegmentNewest {
+            k: self.k,
+            segment,
+            count: 0,
+            msgtime: ff.i64(field::MSGTIME)?,
+            ids: ff.u64(field::ID)?,
+            heap: BinaryHeap::with_capacity(self.k + 1),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<(usize, Vec<NewestKey>)>,
+    ) -> tantivy::Result<(usize, Vec<(i64, i64)>)> {
+        let total = fruits.iter().map(|(n, _)| n).sum();
+        let mut all: Vec<NewestKey> = fruits.into_iter().flat_map(|(_, v)| v).collect();
+        all.sort_unstable_by(|a, b| b.cmp(a));
+        all.truncate(self.k);
+        Ok((total, all.into_iter().map(|(t, _, _, id)| (t, id)).collect()))
+    }
+}
+
+impl SegmentCollector for SegmentNewest {
+    type Fruit = (usize, Vec<NewestKey>);
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.count += 1;
+        if self.k == 0 {
+            return;
+        }
+        let t = self.msgtime.first(doc).unwrap_or(i64::MIN);
+        if self.heap.len() < self.k {
+            self.heap.push(Reverse((t, doc)));
+        } else if let Some(Reverse(min)) = self.heap.peek()
+            && (t, doc) > *min
+        {
+            self.heap.pop();
+            self.heap.push(Reverse((t, doc)));
+        }
+    }
+
+    fn harvest(self) -> (usize, Vec<NewestKey>) {
+        let segment = self.segment;
+        let ids = &self.ids;
+        let top = self
+            .heap
+            .into_iter()
+            .filter_map(|Reverse((t, doc))| ids.first(doc).map(|id| (t, segment, doc, id as i64)))
+            .collect();
+        (self.count, top)
     }
 }
 
