@@ -10,7 +10,19 @@
 //! or a `messages.jsonl` you give. Measured:
 //! - bulk insert through `Tx::put_message` (same schema and code; SQLCipher vs plain SQLite), per page size;
 //! - index build (tantivy, 1–2-gram tokenizer, ids + text) into the `EncryptedDirectory` vs a `MmapDirectory`;
-//! - reads: a conversation page of 50 by time, a point lookup by msgid, a term search (top 50).
+//! - reads: a conversation page of 50 by time, a point lookup by msgid, a term search (top 50);
+//! - a read diagnosis: the PRAGMAs both sides run with, table sizes against the page cache, the
+//!   cost of one page entering the cache (cold table scan: plain copies it from the OS cache,
+//!   SQLCipher also decrypts and authenticates all of it), and the read paths by reader cache size.
+//!
+//! ```text
+//! DOSSIER_BENCH_SWEEP=reads            # SQL reads and the diagnosis only (no sweep, no index)
+//! DOSSIER_BENCH_CACHES=32,64,128       # reader cache sizes (MiB) for the diagnosis
+//! DOSSIER_BENCH_DIAGNOSE_4K=1          # the diagnosis again at 4 KiB pages
+//! ```
+//!
+//! The read sets are repeated (warm-up, then best of five), so "uniform over all" measures a set
+//! larger than the cache, not a first read: it stays cold only while the set does not fit.
 
 use std::hint::black_box;
 use std::path::Path;
