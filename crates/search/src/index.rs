@@ -1,14 +1,17 @@
 //! The index: schema, opening it on the vault's encrypted directory, writing documents.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use dossier_model::Message;
 use dossier_rules::{Normalized, fold_keep_noise_into};
 use dossier_vault::{Queries, StoredMessage, Vault};
+use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyDocument, Term};
 
 use crate::tokenizer::{GRAM_TOKENIZER, GramTokenizer};
 use crate::{Error, Result};
@@ -126,6 +129,15 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     pub(crate) fields: Fields,
+    /// Fast columns opened once per segment. Opening a column reads it whole; on the encrypted
+    /// directory that is a decryption of the whole column (megabytes at 1M messages) per query.
+    columns: Mutex<HashMap<SegmentId, Arc<Columns>>>,
+}
+
+/// The fast columns a newest-first page reads for every hit.
+pub(crate) struct Columns {
+    pub msgtime: Column<i64>,
+    pub ids: Column<u64>,
 }
 
 impl SearchIndex {
@@ -142,6 +154,7 @@ impl SearchIndex {
             index,
             reader,
             fields,
+            columns: Mutex::default(),
         })
     }
 
@@ -171,7 +184,36 @@ impl SearchIndex {
     /// Makes the last commit visible to searches. [`Indexer::commit`] does it for its own commits.
     pub fn reload(&self) -> Result<()> {
         self.reader.reload()?;
+        let live: HashSet<SegmentId> = self
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        self.columns
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|id, _| live.contains(id));
         Ok(())
+    }
+
+    /// The segment's fast columns, opened on first use.
+    pub(crate) fn columns(&self, segment: &SegmentReader) -> tantivy::Result<Arc<Columns>> {
+        let id = segment.segment_id();
+        if let Some(c) = self.columns.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
+            return Ok(c.clone());
+        }
+        let ff = segment.fast_fields();
+        let c = Arc::new(Columns {
+            msgtime: ff.i64(field::MSGTIME)?,
+            ids: ff.u64(field::ID)?,
+        });
+        self.columns
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, c.clone());
+        Ok(c)
     }
 
     pub(crate) fn searcher(&self) -> tantivy::Searcher {

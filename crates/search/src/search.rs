@@ -3,6 +3,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::ops::Bound;
+use std::sync::Arc;
 
 use dossier_rules::fold_keep_noise;
 use dossier_vault::{Queries, StoredMessage, Vault};
@@ -12,7 +13,7 @@ use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term};
 
-use crate::index::{Fields, SearchIndex, field};
+use crate::index::{Columns, Fields, SearchIndex, field};
 use crate::query::{Expr, Filter, Query};
 use crate::{Error, Result};
 
@@ -152,7 +153,7 @@ impl SearchIndex {
         match req.order {
             SortOrder::Newest => {
                 let ((total, top), facets) =
-                    searcher.search(&q, &(NewestCollector { k }, facet_collector))?;
+                    searcher.search(&q, &(NewestCollector { k, index: self }, facet_collector))?;
                 let page = top
                     .into_iter()
                     .skip(req.offset)
@@ -185,7 +186,7 @@ impl SearchIndex {
     pub fn matching_ids(&self, query: &Query) -> Result<Vec<i64>> {
         let q = compile(&self.fields, &query.expr);
         let searcher = self.searcher();
-        let mut ids = searcher.search(&q, &IdCollector)?;
+        let mut ids = searcher.search(&q, &IdCollector { index: self })?;
         ids.sort_unstable();
         Ok(ids)
     }
@@ -419,8 +420,9 @@ impl SegmentCollector for SegmentFacets {
 
 /// The hit count and the `k` newest hits as (msgtime, row id), newest first; ties by segment and
 /// document, newest-indexed first, so pages are stable for a searcher.
-struct NewestCollector {
+struct NewestCollector<'i> {
     k: usize,
+    index: &'i SearchIndex,
 }
 
 /// (msgtime, segment, doc, row id): ordered so the newest is the greatest.
@@ -430,24 +432,21 @@ struct SegmentNewest {
     k: usize,
     segment: u32,
     count: usize,
-    msgtime: tantivy::columnar::Column<i64>,
-    ids: tantivy::columnar::Column<u64>,
+    columns: Arc<Columns>,
     /// Min-heap of the k newest so far.
     heap: BinaryHeap<Reverse<(i64, DocId)>>,
 }
 
-impl Collector for NewestCollector {
+impl Collector for NewestCollector<'_> {
     type Fruit = (usize, Vec<(i64, i64)>);
     type Child = SegmentNewest;
 
     fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentNewest> {
-        let ff = reader.fast_fields();
         Ok(SegmentNewest {
             k: self.k,
             segment,
             count: 0,
-            msgtime: ff.i64(field::MSGTIME)?,
-            ids: ff.u64(field::ID)?,
+            columns: self.index.columns(reader)?,
             heap: BinaryHeap::with_capacity(self.k + 1),
         })
     }
@@ -476,7 +475,7 @@ impl SegmentCollector for SegmentNewest {
         if self.k == 0 {
             return;
         }
-        let t = self.msgtime.first(doc).unwrap_or(i64::MIN);
+        let t = self.columns.msgtime.first(doc).unwrap_or(i64::MIN);
         if self.heap.len() < self.k {
             self.heap.push(Reverse((t, doc)));
         } else if let Some(Reverse(min)) = self.heap.peek()
@@ -489,7 +488,7 @@ impl SegmentCollector for SegmentNewest {
 
     fn harvest(self) -> (usize, Vec<NewestKey>) {
         let segment = self.segment;
-        let ids = &self.ids;
+        let ids = &self.columns.ids;
         let top = self
             .heap
             .into_iter()
@@ -500,20 +499,22 @@ impl SegmentCollector for SegmentNewest {
 }
 
 /// Every matching row id.
-struct IdCollector;
+struct IdCollector<'i> {
+    index: &'i SearchIndex,
+}
 
 struct SegmentIds {
-    ids: tantivy::columnar::Column<u64>,
+    columns: Arc<Columns>,
     out: Vec<i64>,
 }
 
-impl Collector for IdCollector {
+impl Collector for IdCollector<'_> {
     type Fruit = Vec<i64>;
     type Child = SegmentIds;
 
     fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentIds> {
         Ok(SegmentIds {
-            ids: segment.fast_fields().u64(field::ID)?,
+            columns: self.index.columns(segment)?,
             out: Vec::new(),
         })
     }
@@ -531,7 +532,7 @@ impl SegmentCollector for SegmentIds {
     type Fruit = Vec<i64>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(id) = self.ids.first(doc) {
+        if let Some(id) = self.columns.ids.first(doc) {
             self.out.push(id as i64);
         }
     }
