@@ -146,14 +146,19 @@ impl SearchIndex {
         query: &Query,
         req: &SearchRequest,
     ) -> Result<(usize, Vec<(i64, Option<f32>)>, Option<Facets>)> {
-        let q = compile(&self.fields, &query.expr);
         let searcher = self.searcher();
-        let facet_collector = req.facets.then_some(FacetCollector);
         let k = req.offset + req.limit;
         match req.order {
             SortOrder::Newest => {
-                let ((total, top), facets) =
-                    searcher.search(&q, &(NewestCollector { k, index: self }, facet_collector))?;
+                let (expr, range) = split_time_range(&query.expr);
+                let q = compile(&self.fields, &expr);
+                let facet_collector = req.facets.then_some(FacetCollector { index: self, range });
+                let newest = NewestCollector {
+                    k,
+                    index: self,
+                    range,
+                };
+                let ((total, top), facets) = searcher.search(&q, &(newest, facet_collector))?;
                 let page = top
                     .into_iter()
                     .skip(req.offset)
@@ -163,6 +168,11 @@ impl SearchIndex {
                 Ok((total, page, facets))
             }
             SortOrder::Relevance => {
+                let q = compile(&self.fields, &query.expr);
+                let facet_collector = req.facets.then_some(FacetCollector {
+                    index: self,
+                    range: None,
+                });
                 let top = TopDocs::with_limit(req.limit.max(1))
                     .and_offset(req.offset)
                     .order_by_score();
@@ -184,11 +194,48 @@ impl SearchIndex {
 
     /// Every matching vault row id, unordered (tests and tools; a substring scan's equal).
     pub fn matching_ids(&self, query: &Query) -> Result<Vec<i64>> {
-        let q = compile(&self.fields, &query.expr);
+        let (expr, range) = split_time_range(&query.expr);
+        let q = compile(&self.fields, &expr);
         let searcher = self.searcher();
-        let mut ids = searcher.search(&q, &IdCollector { index: self })?;
+        let mut ids = searcher.search(&q, &IdCollector { index: self, range })?;
         ids.sort_unstable();
         Ok(ids)
+    }
+}
+
+/// A `[from, before)` msgtime range, ms.
+type TimeRange = (i64, i64);
+
+/// Takes the top-level `from:` / `to:` conjuncts out of `e`, for collectors to check against the
+/// cached msgtime column (a range query would open, so decrypt, the whole column per query).
+fn split_time_range(e: &Expr) -> (Expr, Option<TimeRange>) {
+    let is_range = |e: &Expr| matches!(e, Expr::Filter(Filter::From(_) | Filter::Before(_)));
+    let items: Vec<&Expr> = match e {
+        Expr::And(items) => items.iter().collect(),
+        e if is_range(e) => vec![e],
+        _ => return (e.clone(), None),
+    };
+    let mut range = (i64::MIN, i64::MAX);
+    let mut rest = Vec::new();
+    for item in items {
+        match item {
+            Expr::Filter(Filter::From(ms)) => range.0 = range.0.max(*ms),
+            Expr::Filter(Filter::Before(ms)) => range.1 = range.1.min(*ms),
+            other => rest.push(other.clone()),
+        }
+    }
+    let rest = match rest.len() {
+        0 => Expr::All,
+        1 => rest.pop().unwrap_or(Expr::All),
+        _ => Expr::And(rest),
+    };
+    (rest, Some(range))
+}
+
+fn in_range(columns: &Columns, range: Option<TimeRange>, doc: DocId) -> bool {
+    match range {
+        None => true,
+        Some((lo, hi)) => columns.msgtime.first(doc).is_some_and(|t| lo <= t && t < hi),
     }
 }
 
@@ -210,12 +257,14 @@ fn compile(f: &Fields, e: &Expr) -> Box<dyn tantivy::query::Query> {
         Expr::Filter(Filter::Group(v)) => term(f.group, v),
         Expr::Filter(Filter::Conversation(v)) => term(f.conversation, v),
         Expr::Filter(Filter::Type(v)) => term(f.msgtype, v),
+        // Both bounds explicit: tantivy 0.27's fast-field range doc set overflows (debug) on an
+        // unbounded side under a union.
         Expr::Filter(Filter::From(ms)) => filter(Box::new(RangeQuery::new(
             Bound::Included(Term::from_field_i64(f.msgtime, *ms)),
-            Bound::Unbounded,
+            Bound::Included(Term::from_field_i64(f.msgtime, i64::MAX)),
         ))),
         Expr::Filter(Filter::Before(ms)) => filter(Box::new(RangeQuery::new(
-            Bound::Unbounded,
+            Bound::Included(Term::from_field_i64(f.msgtime, i64::MIN)),
             Bound::Excluded(Term::from_field_i64(f.msgtime, *ms)),
         ))),
         Expr::Filter(Filter::HasViolation) => filter(Box::new(TermQuery::new(
@@ -227,6 +276,15 @@ fn compile(f: &Fields, e: &Expr) -> Box<dyn tantivy::query::Query> {
             IndexRecordOption::Basic,
         ))),
         Expr::And(items) => {
+            // The dates of one AND make one range query: tantivy 0.27's fast-field range doc set
+            // overflows (debug) when two of them are intersected.
+            let (rest, range) = split_time_range(e);
+            let items = match (&rest, range) {
+                (_, None) => items.clone(),
+                (Expr::And(rest), Some(_)) => rest.clone(),
+                (Expr::All, Some(_)) => Vec::new(),
+                (other, Some(_)) => vec![other.clone()],
+            };
             let mut clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> = items
                 .iter()
                 .map(|e| match e {
@@ -234,6 +292,15 @@ fn compile(f: &Fields, e: &Expr) -> Box<dyn tantivy::query::Query> {
                     e => (Occur::Must, compile(f, e)),
                 })
                 .collect();
+            if let Some((lo, hi)) = range {
+                clauses.push((
+                    Occur::Must,
+                    filter(Box::new(RangeQuery::new(
+                        Bound::Included(Term::from_field_i64(f.msgtime, lo)),
+                        Bound::Excluded(Term::from_field_i64(f.msgtime, hi)),
+                    ))),
+                ));
+            }
             if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
                 clauses.push((Occur::Must, Box::new(AllQuery)));
             }
@@ -334,16 +401,21 @@ pub fn snippet(text: &str, spans: &[Span], width: usize) -> Snippet {
 }
 
 /// Counts per employee and msgtype over every hit.
-struct FacetCollector;
+struct FacetCollector<'i> {
+    index: &'i SearchIndex,
+    range: Option<TimeRange>,
+}
 
 struct SegmentFacets {
+    columns: Arc<Columns>,
+    range: Option<TimeRange>,
     employee: Option<StrColumn>,
     msgtype: Option<StrColumn>,
     employee_counts: Vec<u64>,
     msgtype_counts: Vec<u64>,
 }
 
-impl Collector for FacetCollector {
+impl Collector for FacetCollector<'_> {
     type Fruit = Facets;
     type Child = SegmentFacets;
 
@@ -353,6 +425,8 @@ impl Collector for FacetCollector {
         let msgtype = ff.str(field::MSGTYPE)?;
         let len = |c: &Option<StrColumn>| c.as_ref().map_or(0, |c| c.num_terms());
         Ok(SegmentFacets {
+            columns: self.index.columns(segment)?,
+            range: self.range,
             employee_counts: vec![0; len(&employee)],
             msgtype_counts: vec![0; len(&msgtype)],
             employee,
@@ -387,6 +461,9 @@ impl SegmentCollector for SegmentFacets {
     type Fruit = Facets;
 
     fn collect(&mut self, doc: DocId, _: Score) {
+        if !in_range(&self.columns, self.range, doc) {
+            return;
+        }
         if let Some(c) = &self.employee {
             for ord in c.term_ords(doc) {
                 self.employee_counts[ord as usize] += 1;
@@ -423,6 +500,7 @@ impl SegmentCollector for SegmentFacets {
 struct NewestCollector<'i> {
     k: usize,
     index: &'i SearchIndex,
+    range: Option<TimeRange>,
 }
 
 /// (msgtime, segment, doc, row id): ordered so the newest is the greatest.
@@ -433,6 +511,7 @@ struct SegmentNewest {
     segment: u32,
     count: usize,
     columns: Arc<Columns>,
+    range: Option<TimeRange>,
     /// Min-heap of the k newest so far.
     heap: BinaryHeap<Reverse<(i64, DocId)>>,
 }
@@ -447,6 +526,7 @@ impl Collector for NewestCollector<'_> {
             segment,
             count: 0,
             columns: self.index.columns(reader)?,
+            range: self.range,
             heap: BinaryHeap::with_capacity(self.k + 1),
         })
     }
@@ -471,6 +551,9 @@ impl SegmentCollector for SegmentNewest {
     type Fruit = (usize, Vec<NewestKey>);
 
     fn collect(&mut self, doc: DocId, _: Score) {
+        if !in_range(&self.columns, self.range, doc) {
+            return;
+        }
         self.count += 1;
         if self.k == 0 {
             return;
@@ -501,10 +584,12 @@ impl SegmentCollector for SegmentNewest {
 /// Every matching row id.
 struct IdCollector<'i> {
     index: &'i SearchIndex,
+    range: Option<TimeRange>,
 }
 
 struct SegmentIds {
     columns: Arc<Columns>,
+    range: Option<TimeRange>,
     out: Vec<i64>,
 }
 
@@ -515,6 +600,7 @@ impl Collector for IdCollector<'_> {
     fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentIds> {
         Ok(SegmentIds {
             columns: self.index.columns(segment)?,
+            range: self.range,
             out: Vec::new(),
         })
     }
@@ -532,6 +618,9 @@ impl SegmentCollector for SegmentIds {
     type Fruit = Vec<i64>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
+        if !in_range(&self.columns, self.range, doc) {
+            return;
+        }
         if let Some(id) = self.columns.ids.first(doc) {
             self.out.push(id as i64);
         }

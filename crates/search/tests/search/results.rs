@@ -242,4 +242,20 @@ fn filters_narrow_the_hits() {
     assert_eq!(m("from:2024-03-02 保证"), ids(&[]));
     assert_eq!(m("(保证 OR 分页) to:2024-03-01 NOT employee:lisi"), ids(&[1]));
     assert_eq!(m("vx:abc OR 不可能"), ids(&[1, 2]));
+    // Dates nested under OR / NOT (a range query) agree with top-level ones (checked in the
+    // collectors), in both orders, in counts and facets.
+    assert_eq!(m("to:2024-02-29 OR 不可能"), ids(&[1, 2]));
+    assert_eq!(m("保证 NOT (from:2024-03-01 to:2024-03-01)"), ids(&[1]));
+    for order in [SortOrder::Newest, SortOrder::Relevance] {
+        let req = SearchRequest {
+            order,
+            facets: true,
+            ..Default::default()
+        };
+        let r = run(&vault, &index, "from:2024-03-01 to:2024-03-01 保证收益", &req);
+        assert_eq!((r.total, r.hits.len()), (2, 2), "{order:?}");
+        assert_eq!(r.facets.unwrap().msgtype, vec![("text".to_owned(), 2)]);
+    }
+    let q = Query::parse("from:2024-03-01 to:2024-03-01").unwrap();
+    assert_eq!(index.matching_ids(&q).unwrap().len(), 2);
 }
