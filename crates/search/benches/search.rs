@@ -116,6 +116,31 @@ fn main() {
         }
         row("index + employee + from filters", len, &mut times, hits, qs.len());
         all_filtered.extend(times);
+        for (name, filter) in [
+            (
+                "index + employee filter",
+                Filter::Employee(employees[len % employees.len()].clone()),
+            ),
+            (
+                "index + from filter",
+                Filter::From(corpus[corpus.len() / 2].msgtime),
+            ),
+        ] {
+            let mut times = Vec::new();
+            let mut hits = 0;
+            for q in qs {
+                let query = Query {
+                    expr: Expr::And(vec![
+                        Query::substring(q).expect("query").expr,
+                        Expr::Filter(filter.clone()),
+                    ]),
+                };
+                let (t, h) = run_index(&index, &query);
+                times.push(t);
+                hits += h;
+            }
+            row(name, len, &mut times, hits, qs.len());
+        }
     }
     row("index: all lengths", 0, &mut all, 0, 1);
     row("index + filters: all lengths", 0, &mut all_filtered, 0, 1);
