@@ -12,7 +12,29 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-type Result<T = ()> = std::result::Result<T, String>;
+type Result<T = ()> = std::result::Result<T, Failure>;
+
+/// Why a task stopped: a sentence for the developer, printed as `xtask: …`.
+#[derive(Debug)]
+struct Failure(String);
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for Failure {
+    fn from(s: String) -> Self {
+        Failure(s)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(s: &str) -> Self {
+        Failure(s.to_owned())
+    }
+}
 
 /// Debian packages the build needs (Tauri's WebKitGTK shell, OpenSSL headers for the vault later).
 const BUILD_PACKAGES: &[&str] = &[
@@ -80,11 +102,7 @@ fn run_in(dir: &Path, program: &str, args: &[&str]) -> Result {
         .current_dir(dir)
         .status()
         .map_err(|e| format!("could not start `{program}`: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
-    }
+    succeeded(program, args, status)
 }
 
 /// `npm` is `npm.cmd` on Windows.
@@ -130,7 +148,8 @@ fn ensure_packages(packages: &[&str]) -> Result {
     if !is_root {
         return Err(format!(
             "missing system packages; install them with:\n    sudo apt-get update && sudo {line}"
-        ));
+        )
+        .into());
     }
     step(&format!("installing system packages: {}", missing.join(" ")));
     run("apt-get", &["update", "-qq"])?;
@@ -144,7 +163,7 @@ fn ensure_packages(packages: &[&str]) -> Result {
     if status.success() {
         Ok(())
     } else {
-        Err(format!("`{line}` failed"))
+        Err(format!("`{line}` failed").into())
     }
 }
 
@@ -221,7 +240,7 @@ fn test() -> Result {
             .status()
             .map_err(|e| format!("could not start dbus-run-session: {e}"))?;
         if !status.success() {
-            return Err(format!("Rust tests failed ({status})"));
+            return Err(format!("Rust tests failed ({status})").into());
         }
     } else {
         run(tests[0], &tests[1..])?;
@@ -234,7 +253,7 @@ fn demo(args: &[String]) -> Result {
     let messages = match args {
         [] => "20000".to_owned(),
         [flag, n] if flag == "--messages" && n.parse::<u64>().is_ok() => n.clone(),
-        _ => return Err("usage: cargo xtask demo [--messages N]".to_owned()),
+        _ => return Err("usage: cargo xtask demo [--messages N]".into()),
     };
     ensure_packages(BUILD_PACKAGES)?;
     build_ui()?;
@@ -319,6 +338,15 @@ fn demo(args: &[String]) -> Result {
 const DEMO_LISTEN: &str = "127.0.0.1:7171";
 const DEMO_PASSWORD: &str = "dossier-demo";
 
+/// A finished command as a task result.
+fn succeeded(program: &str, args: &[&str], status: std::process::ExitStatus) -> Result {
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")).into())
+    }
+}
+
 fn run_with_input(program: &str, args: &[&str], input: &str) -> Result {
     use std::io::Write;
     let mut child = command(program)
@@ -333,11 +361,7 @@ fn run_with_input(program: &str, args: &[&str], input: &str) -> Result {
             .map_err(|e| format!("`{program}`: {e}"))?;
     }
     let status = child.wait().map_err(|e| format!("`{program}`: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
-    }
+    succeeded(program, args, status)
 }
 
 fn open_app(app: &Path) -> Result {
@@ -345,7 +369,7 @@ fn open_app(app: &Path) -> Result {
         && env::var_os("DISPLAY").is_none()
         && env::var_os("WAYLAND_DISPLAY").is_none()
     {
-        return Err("no display: run this from a desktop session (or under `xvfb-run`)".to_owned());
+        return Err("no display: run this from a desktop session (or under `xvfb-run`)".into());
     }
     step("starting the app");
     run(app.to_str().ok_or("target path is not UTF-8")?, &[])
