@@ -9,6 +9,7 @@
 //!
 //! Queries are random substrings of the corpus's texts, so most have hits. Figures, not asserts.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -72,6 +73,39 @@ fn main() {
         .collect();
     employees.sort();
     employees.dedup();
+    let distinct = |mut v: Vec<String>| {
+        v.sort();
+        v.dedup();
+        v
+    };
+    let customers = distinct(
+        corpus
+            .iter()
+            .flat_map(|m| std::iter::once(&m.from).chain(&m.tolist))
+            .filter(|u| u.is_external())
+            .map(|u| u.0.clone())
+            .collect(),
+    );
+    let groups = distinct(
+        corpus
+            .iter()
+            .filter_map(|m| m.group())
+            .map(|r| r.0.clone())
+            .collect(),
+    );
+    let conversations = distinct(
+        corpus
+            .iter()
+            .map(|m| dossier_vault::conv_key(&m.conversation()))
+            .collect(),
+    );
+    println!(
+        "filter values: {} employees, {} customers, {} groups, {} conversations",
+        employees.len(),
+        customers.len(),
+        groups.len(),
+        conversations.len()
+    );
     let mut rng = ChaCha8Rng::seed_from_u64(1);
     let queries: Vec<Vec<String>> = (1..=6)
         .map(|len| (0..per_len).map(|_| substring(&mut rng, &texts, len)).collect())
@@ -88,6 +122,7 @@ fn main() {
     );
     let mut all = Vec::new();
     let mut all_filtered = Vec::new();
+    let mut by_filter: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
     for (i, qs) in queries.iter().enumerate() {
         let len = i + 1;
         let mut times = Vec::new();
@@ -116,15 +151,25 @@ fn main() {
         }
         row("index + employee + from filters", len, &mut times, hits, qs.len());
         all_filtered.extend(times);
+        // One filter per row; the value is fixed per length for employee and date, drawn per
+        // query for the rest (from its own generator, so the rows above keep their queries).
+        let mut pick = ChaCha8Rng::seed_from_u64(2 + len as u64);
+        let from = corpus[corpus.len() / 2].msgtime;
+        let employee = employees[len % employees.len()].clone();
         for (name, filter) in [
             (
                 "index + employee filter",
-                Filter::Employee(employees[len % employees.len()].clone()),
+                &(|_: &mut ChaCha8Rng| Filter::Employee(employee.clone()))
+                    as &dyn Fn(&mut ChaCha8Rng) -> Filter,
             ),
-            (
-                "index + from filter",
-                Filter::From(corpus[corpus.len() / 2].msgtime),
-            ),
+            ("index + from filter", &|_| Filter::From(from)),
+            ("index + customer filter", &|r| {
+                Filter::Customer(any(r, &customers))
+            }),
+            ("index + group filter", &|r| Filter::Group(any(r, &groups))),
+            ("index + conversation filter", &|r| {
+                Filter::Conversation(any(r, &conversations))
+            }),
         ] {
             let mut times = Vec::new();
             let mut hits = 0;
@@ -132,7 +177,7 @@ fn main() {
                 let query = Query {
                     expr: Expr::And(vec![
                         Query::substring(q).expect("query").expr,
-                        Expr::Filter(filter.clone()),
+                        Expr::Filter(filter(&mut pick)),
                     ]),
                 };
                 let (t, h) = run_index(&index, &query);
@@ -140,10 +185,14 @@ fn main() {
                 hits += h;
             }
             row(name, len, &mut times, hits, qs.len());
+            by_filter.entry(name).or_default().extend(times);
         }
     }
     row("index: all lengths", 0, &mut all, 0, 1);
-    row("index + filters: all lengths", 0, &mut all_filtered, 0, 1);
+    row("index + employee + from: all lengths", 0, &mut all_filtered, 0, 1);
+    for (name, times) in &mut by_filter {
+        row(&format!("{name}: all"), 0, times, 0, 1);
+    }
 
     let mut all_ids = Vec::new();
     let mut page = Vec::new();
@@ -255,6 +304,10 @@ fn run_index(index: &SearchIndex, q: &Query) -> (Duration, usize) {
     let t = Instant::now();
     let (total, _, _) = index.search_ids(q, &req).expect("search");
     (t.elapsed(), total)
+}
+
+fn any(rng: &mut ChaCha8Rng, values: &[String]) -> String {
+    values[rng.random_range(0..values.len())].clone()
 }
 
 fn sql_ids(vault: &Vault, sql: &str, arg: &str, escape: bool) -> (Duration, usize) {
