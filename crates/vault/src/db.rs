@@ -394,6 +394,30 @@ pub struct ConversationRow {
     pub messages: i64,
 }
 
+/// Rule hits counted over some messages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HitCounts {
+    /// Hit rows.
+    pub hits: i64,
+    /// Messages with at least one hit.
+    pub messages: i64,
+}
+
+/// What one participant's conversations hold ([`Queries::participant_stats`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParticipantStats {
+    /// The participant.
+    pub userid: UserId,
+    /// Conversations they take part in.
+    pub conversations: i64,
+    /// Those with at least one hit.
+    pub conversations_with_hits: i64,
+    /// Hits over all their conversations.
+    pub hits: HitCounts,
+    /// Latest message time of their conversations, ms.
+    pub last_time: Option<i64>,
+}
+
 /// A position in a conversation (time, row id) used to page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Anchor {
@@ -810,6 +834,105 @@ pub trait Queries {
         )?;
         let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Rule hits on a conversation's messages (kept by triggers, one row read).
+    fn conversation_hits(&self, conv: &ConversationKey) -> Result<HitCounts> {
+        let mut stmt = self
+            .sql()
+            .prepare_cached("SELECT hits, hit_messages FROM conv_hits WHERE conv = ?1")?;
+        Ok(stmt
+            .query_row([conv_key(conv)], |r| {
+                Ok(HitCounts {
+                    hits: r.get(0)?,
+                    messages: r.get(1)?,
+                })
+            })
+            .optional()?
+            .unwrap_or_default())
+    }
+
+    /// Per participant (employee or customer) of any cached conversation: conversations, those
+    /// with hits, hits and the latest message time. Single chats count for both sides, group
+    /// chats for every member. Reads the conversation summaries, never the messages.
+    fn participant_stats(&self) -> Result<Vec<ParticipantStats>> {
+        let mut stmt = self.sql().prepare_cached(
+            "WITH pc(userid, conv, last_time) AS (
+                 SELECT a, conv, last_time FROM conversations WHERE a IS NOT NULL
+                 UNION ALL SELECT b, conv, last_time FROM conversations WHERE b IS NOT NULL AND b <> a
+                 UNION ALL SELECT m.userid, c.conv, c.last_time FROM conversations c
+                     JOIN group_members m ON m.roomid = c.roomid)
+             SELECT pc.userid, count(*), count(h.conv), coalesce(sum(h.hits), 0),
+                    coalesce(sum(h.hit_messages), 0), max(pc.last_time)
+             FROM pc LEFT JOIN conv_hits h ON h.conv = pc.conv GROUP BY pc.userid",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ParticipantStats {
+                userid: UserId(r.get(0)?),
+                conversations: r.get(1)?,
+                conversations_with_hits: r.get(2)?,
+                hits: HitCounts {
+                    hits: r.get(3)?,
+                    messages: r.get(4)?,
+                },
+                last_time: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// All external contacts, by name.
+    fn contacts(&self) -> Result<Vec<ExternalContact>> {
+        json_rows(
+            self.sql(),
+            "SELECT json FROM contacts ORDER BY name, external_userid",
+            [],
+        )
+    }
+
+    /// All groups, by name.
+    fn groups(&self) -> Result<Vec<Group>> {
+        json_rows(
+            self.sql(),
+            "SELECT json FROM chat_groups ORDER BY name, roomid",
+            [],
+        )
+    }
+
+    /// Events naming an external contact, oldest first.
+    fn events_of_contact(&self, external_userid: &UserId) -> Result<Vec<Event>> {
+        json_rows(
+            self.sql(),
+            "SELECT json FROM events WHERE external_userid = ?1 ORDER BY time, id",
+            [&external_userid.0],
+        )
+    }
+
+    /// Revocations in a conversation between two times (ms, inclusive): (revoked msgid, the
+    /// revoke record's time). Uses the conversation/time index, so a page asks for its own window.
+    fn revocations(&self, conv: &ConversationKey, from: i64, to: i64) -> Result<Vec<(MsgId, i64)>> {
+        let mut stmt = self.sql().prepare_cached(
+            "SELECT json_extract(content, '$.pre_msgid'), msgtime FROM messages
+             WHERE conv = ?1 AND msgtime >= ?2 AND msgtime <= ?3 AND msgtype = 'revoke'",
+        )?;
+        let rows = stmt.query_map(params![conv_key(conv), from, to], |r| {
+            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            if let (Some(id), at) = row? {
+                out.push((MsgId(id), at));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Number of annotations (server copies, tombstones excluded) on a message.
+    fn annotation_count(&self, msgid: &MsgId) -> Result<i64> {
+        let mut stmt = self
+            .sql()
+            .prepare_cached("SELECT count(*) FROM annotations WHERE msgid = ?1 AND deleted = 0")?;
+        Ok(stmt.query_row([&msgid.0], |r| r.get(0))?)
     }
 
     /// Number of cached messages.
@@ -1266,14 +1389,16 @@ mod migration_tests {
     fn fixture(version: u32, conn: &Connection) {
         match version {
             0 => {}
-            1 => conn
+            1 | 2 => conn
                 .execute_batch(
                     "INSERT INTO messages (msgid, action, sender, tolist, roomid, conv, msgtime, msgtype, text, content, feed_seq)
                      VALUES ('m1', 'send', 'zhangsan', '[\"wmCust\"]', NULL, 's:wmCust\u{1f}zhangsan', 1700000000000, 'text',
                              '你好', '{\"msgtype\":\"text\",\"content\":\"你好\"}', 7);
                      INSERT INTO message_raw (id, raw) SELECT id, '{}' FROM messages WHERE msgid = 'm1';
                      INSERT INTO sync_state (key, value) VALUES ('cursor', 7);
-                     INSERT INTO settings (key, value) VALUES ('theme', 'dark');",
+                     INSERT INTO settings (key, value) VALUES ('theme', 'dark');
+                     INSERT INTO hits (msgid, rule, kind, word, span_start, span_end, severity)
+                     VALUES ('m1', 'r', 'word', '你', 0, 1, 'high'), ('m1', 'r', 'word', '好', 1, 2, 'high');",
                 )
                 .unwrap(),
             v => panic!("no fixture for schema version {v}: add one"),
@@ -1288,6 +1413,9 @@ mod migration_tests {
                 assert_eq!(m.text, "你好");
                 assert_eq!(r.raw_message("m1")?.as_deref(), Some("{}"));
                 assert_eq!(r.setting("theme")?.as_deref(), Some("dark"));
+                // Version 2 counts the hits per conversation (backfilled, or by trigger).
+                let conv = parse_conv_key("s:wmCust\u{1f}zhangsan").unwrap();
+                assert_eq!(r.conversation_hits(&conv)?, HitCounts { hits: 2, messages: 1 });
             } else {
                 assert_eq!(r.cursor()?, 0);
             }

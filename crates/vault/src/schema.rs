@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use crate::error::{Result, UserError};
 
 /// Schema steps; index `i` migrates version `i` → `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The newest schema version this build knows.
 pub const LATEST: u32 = MIGRATIONS.len() as u32;
@@ -190,6 +190,52 @@ CREATE TABLE media (
     thumb     TEXT,                  -- thumbnail blob id
     stored_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+"#;
+
+/// Version 2: rule hits counted per conversation, kept current by triggers, so the employee and
+/// partner lists read one row per conversation instead of joining every hit to its message.
+/// A hit may arrive before its message (the trigger on `messages` counts it then); `delete_message`
+/// deletes the message before its hits (the trigger on `messages` uncounts them).
+const V2: &str = r#"
+CREATE TABLE conv_hits (
+    conv          TEXT PRIMARY KEY,
+    hits          INTEGER NOT NULL,   -- hit rows on the conversation's messages
+    hit_messages  INTEGER NOT NULL    -- messages with at least one hit
+) WITHOUT ROWID;
+INSERT INTO conv_hits (conv, hits, hit_messages)
+    SELECT m.conv, count(*), count(DISTINCT h.msgid) FROM hits h JOIN messages m ON m.msgid = h.msgid
+    GROUP BY m.conv;
+CREATE TRIGGER conv_hits_hit_added AFTER INSERT ON hits
+    WHEN EXISTS (SELECT 1 FROM messages WHERE msgid = NEW.msgid)
+BEGIN
+    INSERT INTO conv_hits (conv, hits, hit_messages)
+        SELECT conv, 1, 1 FROM messages WHERE msgid = NEW.msgid
+        ON CONFLICT (conv) DO UPDATE SET hits = hits + 1,
+            hit_messages = hit_messages + ((SELECT count(*) FROM hits WHERE msgid = NEW.msgid) = 1);
+END;
+CREATE TRIGGER conv_hits_hit_removed AFTER DELETE ON hits
+    WHEN EXISTS (SELECT 1 FROM messages WHERE msgid = OLD.msgid)
+BEGIN
+    UPDATE conv_hits SET hits = hits - 1,
+            hit_messages = hit_messages - (NOT EXISTS (SELECT 1 FROM hits WHERE msgid = OLD.msgid))
+        WHERE conv = (SELECT conv FROM messages WHERE msgid = OLD.msgid);
+    DELETE FROM conv_hits WHERE hits <= 0 AND conv = (SELECT conv FROM messages WHERE msgid = OLD.msgid);
+END;
+CREATE TRIGGER conv_hits_message_added AFTER INSERT ON messages
+    WHEN EXISTS (SELECT 1 FROM hits WHERE msgid = NEW.msgid)
+BEGIN
+    INSERT INTO conv_hits (conv, hits, hit_messages)
+        SELECT NEW.conv, count(*), 1 FROM hits WHERE msgid = NEW.msgid
+        ON CONFLICT (conv) DO UPDATE SET hits = hits + excluded.hits, hit_messages = hit_messages + 1;
+END;
+CREATE TRIGGER conv_hits_message_removed AFTER DELETE ON messages
+    WHEN EXISTS (SELECT 1 FROM hits WHERE msgid = OLD.msgid)
+BEGIN
+    UPDATE conv_hits SET hits = hits - (SELECT count(*) FROM hits WHERE msgid = OLD.msgid),
+            hit_messages = hit_messages - 1
+        WHERE conv = OLD.conv;
+    DELETE FROM conv_hits WHERE conv = OLD.conv AND hits <= 0;
+END;
 "#;
 
 /// The schema version of an open database.

@@ -2,6 +2,7 @@
 
 mod canary;
 mod common;
+mod counts;
 mod crash;
 mod db;
 mod index;
