@@ -22,6 +22,7 @@ describe('language switch', () => {
   it('shows Chinese by default and English after switching, and back', async () => {
     const user = userEvent.setup();
     render(App, { backend: fakeBackend() });
+    await screen.findByRole('heading', { level: 1 });
 
     expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Dossier 会话存档审阅');
     expect(screen.getByRole('button', { name: '连接' })).toBeInTheDocument();
@@ -45,6 +46,7 @@ describe('theme switch', () => {
   it('pins dark and light on <html> and returns to the system setting', async () => {
     const user = userEvent.setup();
     render(App, { backend: fakeBackend() });
+    await screen.findByRole('heading', { level: 1 });
 
     expect(document.documentElement.dataset.theme).toBeUndefined();
     await user.click(screen.getByRole('button', { name: '深色' }));
@@ -62,6 +64,7 @@ describe('first-run screen', () => {
     const user = userEvent.setup();
     const backend = fakeBackend();
     render(App, { backend });
+    await screen.findByRole('heading', { level: 1 });
 
     await user.type(screen.getByLabelText('服务器地址'), ' https://archive.example.com ');
     await user.type(screen.getByLabelText('用户名'), 'zhang.wei');
@@ -83,6 +86,7 @@ describe('first-run screen', () => {
   it('shows the error of open demo', async () => {
     const user = userEvent.setup();
     render(App, { backend: fakeBackend() });
+    await screen.findByRole('heading', { level: 1 });
 
     await user.click(screen.getByRole('button', { name: '打开演示' }));
 
@@ -94,6 +98,7 @@ describe('first-run screen', () => {
     render(App, {
       backend: fakeBackend({ openDemo: () => Promise.reject('Command open_demo not allowed by ACL') }),
     });
+    await screen.findByRole('heading', { level: 1 });
 
     await user.click(screen.getByRole('button', { name: '打开演示' }));
 

@@ -2,19 +2,84 @@
 // it from `getBackend()` (a Svelte context set by the root); tests pass a fake.
 import { getContext, setContext } from 'svelte';
 
+import type {
+  ConversationInfo,
+  ConversationKey,
+  ConversationPage,
+  CustomerDetails,
+  CustomerSummary,
+  EmployeeDetails,
+  GroupSummary,
+  MediaRequest,
+  OrgOverview,
+  PageRequest,
+  PartnerSummary,
+  ProfileSummary,
+  SaveCopyRequest,
+  SessionInfo,
+  SyncProgress,
+  SyncStatus,
+  UserId,
+} from './dto';
 import type { AppInfo, ConnectRequest } from './types';
 
 export { BackendError, toBackendError } from './error';
 export type { AppInfo, ConnectRequest, ErrorCode, ApiErrorPayload } from './types';
+export type * from './dto';
 
-/** The operations the UI performs. Every method rejects with a `BackendError`. */
+/**
+ * The operations the UI performs. Every method rejects with a `BackendError`. Each method is one
+ * shell command, named in snake_case (`orgOverview` → `org_overview`, see tauri.ts).
+ */
 export interface Backend {
   /** Version and platform of the running app. */
   appInfo(): Promise<AppInfo>;
-  /** Sign in to an archive server. */
+  /** Sign in to an archive server (creates a profile and opens it). */
   connectServer(request: ConnectRequest): Promise<void>;
   /** Open the bundled demo archive. */
   openDemo(): Promise<void>;
+
+  /** Local profiles, for the picker. */
+  listProfiles(): Promise<ProfileSummary[]>;
+  /** Open a profile; `passphrase` for a passphrase-protected one, `null` for the OS keyring. */
+  openProfile(id: string, passphrase: string | null): Promise<void>;
+  /** The open session, or `null` when no profile is open (first run, locked). */
+  currentSession(): Promise<SessionInfo | null>;
+  /** Close the open profile (lock it). */
+  closeProfile(): Promise<void>;
+
+  /** Sync state, for the status strip. */
+  syncStatus(): Promise<SyncStatus>;
+  /** Sync now, reporting progress through `onProgress` (a Tauri Channel under the hood). */
+  syncNow(onProgress: (progress: SyncProgress) => void): Promise<void>;
+
+  /** Departments and employees with their counts. */
+  orgOverview(): Promise<OrgOverview>;
+  /** The chat partners of an employee: customers, colleagues, groups. */
+  employeePartners(userid: UserId): Promise<PartnerSummary[]>;
+  /** Customers, for the customer-first entry point. */
+  listCustomers(): Promise<CustomerSummary[]>;
+  /** The employees a customer talked with (rows of kind `colleague` point at the employee). */
+  customerPartners(externalUserid: UserId): Promise<PartnerSummary[]>;
+  /** Groups, for the group-first entry point. */
+  listGroups(): Promise<GroupSummary[]>;
+
+  /** Title, participants and extent of a conversation. */
+  conversationInfo(conversation: ConversationKey): Promise<ConversationInfo>;
+  /** One page of a conversation around an anchor; never the whole conversation. */
+  conversationPage(request: PageRequest): Promise<ConversationPage>;
+
+  customerDetails(externalUserid: UserId): Promise<CustomerDetails>;
+  employeeDetails(userid: UserId): Promise<EmployeeDetails>;
+
+  /** A URL the webview can load a media file from (the shell's media protocol), or `null` when
+   *  the file is not in the cache. */
+  mediaUrl(request: MediaRequest): Promise<string | null>;
+  /** Save a decrypted copy of a media file where the user picks (native dialog); the path, or
+   *  `null` when the user cancelled. */
+  saveMediaCopy(request: SaveCopyRequest): Promise<string | null>;
+  /** Open a link in the system browser. */
+  openExternal(url: string): Promise<void>;
 }
 
 const KEY = Symbol('dossier.backend');

@@ -1,9 +1,23 @@
 // The only module (with its siblings in this folder) that imports `@tauri-apps/*` (STYLE.md).
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 
+import type {
+  ConversationInfo,
+  ConversationPage,
+  CustomerDetails,
+  CustomerSummary,
+  EmployeeDetails,
+  GroupSummary,
+  OrgOverview,
+  PartnerSummary,
+  ProfileSummary,
+  SessionInfo,
+  SyncProgress,
+  SyncStatus,
+} from './dto';
 import { BackendError, toBackendError } from './error';
 import type { Backend } from './index';
-import type { AppInfo, ConnectRequest } from './types';
+import type { AppInfo } from './types';
 
 /** True when the page runs inside the Tauri shell (Tauri injects its IPC internals). */
 function insideShell(): boolean {
@@ -27,6 +41,34 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 /** The backend as the desktop shell provides it, over Tauri IPC. */
 export const tauriBackend: Backend = {
   appInfo: () => call<AppInfo>('app_info'),
-  connectServer: (request: ConnectRequest) => call<void>('connect_server', { request }),
+  connectServer: (request) => call<void>('connect_server', { request }),
   openDemo: () => call<void>('open_demo'),
+
+  listProfiles: () => call<ProfileSummary[]>('list_profiles'),
+  openProfile: (id, passphrase) => call<void>('open_profile', { id, passphrase }),
+  currentSession: () => call<SessionInfo | null>('current_session'),
+  closeProfile: () => call<void>('close_profile'),
+
+  syncStatus: () => call<SyncStatus>('sync_status'),
+  syncNow: (onProgress) => {
+    const channel = new Channel<SyncProgress>();
+    channel.onmessage = onProgress;
+    return call<void>('sync_now', { onProgress: channel });
+  },
+
+  orgOverview: () => call<OrgOverview>('org_overview'),
+  employeePartners: (userid) => call<PartnerSummary[]>('employee_partners', { userid }),
+  listCustomers: () => call<CustomerSummary[]>('list_customers'),
+  customerPartners: (externalUserid) => call<PartnerSummary[]>('customer_partners', { externalUserid }),
+  listGroups: () => call<GroupSummary[]>('list_groups'),
+
+  conversationInfo: (conversation) => call<ConversationInfo>('conversation_info', { conversation }),
+  conversationPage: (request) => call<ConversationPage>('conversation_page', { request }),
+
+  customerDetails: (externalUserid) => call<CustomerDetails>('customer_details', { externalUserid }),
+  employeeDetails: (userid) => call<EmployeeDetails>('employee_details', { userid }),
+
+  mediaUrl: (request) => call<string | null>('media_url', { request }),
+  saveMediaCopy: (request) => call<string | null>('save_media_copy', { request }),
+  openExternal: (url) => call<void>('open_external', { url }),
 };

@@ -34,7 +34,25 @@ export interface ApiErrorPayload {
  * - `ipc`: Tauri itself refused the call (command unknown, or not allowed by the capability).
  * - `no_backend`: the page runs outside the desktop shell (a plain browser).
  * - `unknown`: anything else; the message says what happened.
+ * - the rest are `crates/api`'s `ErrorCode`s.
  */
-export type ErrorCode = 'not_available' | 'ipc' | 'no_backend' | 'unknown';
+export const ERROR_CODES = [
+  'not_available',
+  'ipc',
+  'no_backend',
+  'unknown',
+  // The codes of `crates/api`'s ApiError.
+  'bad_input',
+  'wrong_passphrase',
+  'not_found',
+  'busy',
+  'lease_expired',
+  'sign_in_required',
+  'forbidden',
+  'conflict',
+  'offline',
+  'integrity',
+  'internal',
+] as const;
 
-export const ERROR_CODES: readonly ErrorCode[] = ['not_available', 'ipc', 'no_backend', 'unknown'];
+export type ErrorCode = (typeof ERROR_CODES)[number];

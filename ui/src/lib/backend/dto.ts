@@ -1,0 +1,380 @@
+// Interim transport types for browsing, written by hand from `crates/model` (message.rs, org.rs)
+// until `generated/` holds the types ts-rs derives from `crates/api`. Everything the UI reads
+// about the archive comes from this one file, so switching to the generated types is a change
+// here only. Field names follow serde's output of the Rust types (snake_case).
+
+export type UserId = string;
+export type RoomId = string;
+export type MsgId = string;
+
+// ---------------------------------------------------------------- messages (model/message.rs)
+
+export interface ChatRecordItem {
+  type: string;
+  msgtime: number;
+  from_chatroom: boolean;
+  content: Content;
+}
+
+export interface NewsItem {
+  title: string;
+  description: string;
+  url: string;
+  picurl: string;
+}
+
+export interface RedPacket {
+  type: number;
+  wish: string;
+  totalcnt: number;
+  totalamount: number;
+}
+
+/** `Content`: serde `tag = "msgtype"`, one variant per WeCom msgtype. */
+export type Content =
+  | { msgtype: 'text'; content: string }
+  | { msgtype: 'image'; md5sum?: string; filesize?: number; sdkfileid: string }
+  | { msgtype: 'revoke'; pre_msgid: MsgId }
+  | { msgtype: 'agree'; userid: UserId; agree_time: number }
+  | { msgtype: 'disagree'; userid: UserId; disagree_time: number }
+  | { msgtype: 'voice'; md5sum?: string; voice_size?: number; play_length?: number; sdkfileid: string }
+  | { msgtype: 'video'; md5sum?: string; filesize?: number; play_length?: number; sdkfileid: string }
+  | { msgtype: 'card'; corpname: string; userid: UserId }
+  | { msgtype: 'location'; longitude: number; latitude: number; address: string; title: string; zoom?: number }
+  | {
+      msgtype: 'emotion';
+      type: number;
+      width?: number;
+      height?: number;
+      imagesize?: number;
+      md5sum?: string;
+      sdkfileid: string;
+      title?: string;
+    }
+  | { msgtype: 'file'; md5sum?: string; filename: string; fileext: string; filesize?: number; sdkfileid: string }
+  | { msgtype: 'link'; title: string; description: string; link_url: string; image_url?: string }
+  | { msgtype: 'weapp'; title: string; description: string; username: string; displayname: string }
+  | { msgtype: 'chatrecord'; title: string; item: ChatRecordItem[] }
+  | { msgtype: 'todo'; title: string; content: string }
+  | { msgtype: 'vote'; votetitle: string; voteitem: string[]; votetype: number; voteid: string; nested: boolean }
+  | {
+      msgtype: 'collect';
+      room_name: string;
+      creator: string;
+      create_time: string;
+      title: string;
+      details: { id: number; ques: string; type: string }[];
+    }
+  | ({ msgtype: 'redpacket' } & RedPacket)
+  | ({ msgtype: 'external_redpacket' } & RedPacket)
+  | {
+      msgtype: 'meeting';
+      topic: string;
+      starttime: number;
+      endtime: number;
+      address: string;
+      remarks: string;
+      meetingtype: number;
+      meetingid: number;
+      status: number;
+    }
+  | { msgtype: 'docmsg'; title: string; doc_creator: string; link_url: string }
+  | { msgtype: 'markdown'; content: string }
+  | { msgtype: 'news'; item: NewsItem[] }
+  | {
+      msgtype: 'calendar';
+      title: string;
+      creatorname: string;
+      attendeename: string[];
+      starttime: number;
+      endtime: number;
+      place: string;
+      remarks: string;
+    }
+  | { msgtype: 'mixed'; item: { content: Content }[] }
+  | {
+      msgtype: 'meeting_voice_call';
+      voiceid: string;
+      endtime: number;
+      sdkfileid: string;
+      demofiledata?: { filename: string; demooperator: string; starttime: number; endtime: number }[];
+      sharescreendata?: { share: string; starttime: number; endtime: number }[];
+    }
+  | {
+      msgtype: 'voip_doc_share';
+      voipid: string;
+      filename: string;
+      md5sum?: string;
+      filesize?: number;
+      sdkfileid: string;
+    }
+  | { msgtype: 'sphfeed'; feed_type: number; sph_name: string; feed_desc: string }
+  | { msgtype: 'voiptext'; callduration: number; invitetype: number }
+  | { msgtype: 'qydiskfile'; filename: string }
+  | { msgtype: 'switch' }
+  | { msgtype: 'unknown'; name: string; raw: unknown };
+
+export type MsgType = Content['msgtype'];
+
+/** One archived record (`Message`). `msgtime` is milliseconds since the epoch. */
+export interface Message {
+  msgid: MsgId;
+  seq?: number;
+  action: string;
+  from: UserId;
+  tolist: UserId[];
+  roomid?: RoomId;
+  msgtime: number;
+  content: Content;
+}
+
+/** `ConversationKey`, as serde writes an externally tagged enum. */
+export type ConversationKey = { single: [UserId, UserId] } | { group: RoomId };
+
+// ---------------------------------------------------------------- organisation (model/org.rs)
+
+export type EmployeeStatus = 'active' | 'disabled' | 'inactive' | 'departed' | { other: number };
+
+export interface Department {
+  id: number;
+  name: string;
+  parentid: number;
+  order: number;
+}
+
+export interface Employee {
+  userid: UserId;
+  name: string;
+  department: number[];
+  main_department: number | null;
+  position: string;
+  status: EmployeeStatus;
+}
+
+export interface Tag {
+  group_name: string;
+  tag_name: string;
+  tag_id: string | null;
+  kind: number;
+}
+
+export interface FollowUser {
+  userid: UserId;
+  remark: string;
+  description: string;
+  createtime: number;
+  tags: Tag[];
+  oper_userid: string | null;
+  add_way: number | null;
+  state: string | null;
+}
+
+export interface ExternalContact {
+  external_userid: UserId;
+  name: string;
+  kind: number;
+  corp_name: string | null;
+  corp_full_name: string | null;
+  position: string | null;
+  gender: number;
+  unionid: string | null;
+  follow_users: FollowUser[];
+}
+
+export type EventKind =
+  | { type: 'employee_deleted_customer'; userid: UserId; external_userid: UserId; source: string | null }
+  | { type: 'customer_deleted_employee'; userid: UserId; external_userid: UserId }
+  | { type: 'transfer_failed'; userid: UserId; external_userid: UserId; fail_reason: string }
+  | { type: 'group_dismissed'; chat_id: RoomId }
+  | { type: 'other'; event: string; change_type: string };
+
+/** A callback event; `time` in seconds. */
+export interface OrgEvent {
+  time: number;
+  kind: EventKind;
+}
+
+// ---------------------------------------------------------------- browsing (api DTOs)
+
+/** Counts shown beside an employee: `13/527 会话 · 4/127 敏感词`. */
+export interface EmployeeCounts {
+  /** Conversations with at least one hit. */
+  conversations_with_hits: number;
+  /** All conversations of the employee. */
+  conversations: number;
+  /** Hits not yet reviewed. */
+  hits_open: number;
+  /** All hits. */
+  hits: number;
+}
+
+export interface EmployeeSummary {
+  employee: Employee;
+  counts: EmployeeCounts;
+}
+
+export interface OrgOverview {
+  departments: Department[];
+  employees: EmployeeSummary[];
+}
+
+export type PartyKind = 'customer' | 'colleague' | 'group';
+
+/** One row of pane 2: someone (or a group) the selected person talked with. */
+export interface PartnerSummary {
+  conversation: ConversationKey;
+  kind: PartyKind;
+  /** Customer or colleague userid, or the room id. */
+  id: string;
+  name: string;
+  /** Corp of a customer, when known. */
+  corp_name: string | null;
+  /** Set when a group was dissolved (seconds). */
+  dismissed_at: number | null;
+  /** Milliseconds. */
+  last_msgtime: number | null;
+  messages: number;
+  hits: number;
+}
+
+/** A customer as an entry point (customer → employees → chat). */
+export interface CustomerSummary {
+  external_userid: UserId;
+  name: string;
+  corp_name: string | null;
+  employees: number;
+  last_msgtime: number | null;
+  hits: number;
+}
+
+/** A group as an entry point. */
+export interface GroupSummary {
+  roomid: RoomId;
+  name: string;
+  kind: 'internal' | 'customer';
+  members: number;
+  dismissed_at: number | null;
+  last_msgtime: number | null;
+  hits: number;
+}
+
+/** Who a participant id is, for names and avatars in the conversation. */
+export interface Participant {
+  id: UserId;
+  name: string;
+  kind: 'employee' | 'customer';
+  corp_name: string | null;
+}
+
+/** Non-message lines in the conversation flow (joins, deletions, dissolution). */
+export type SystemLine =
+  | { kind: 'joined'; userid: UserId; invitor: UserId | null }
+  | { kind: 'left'; userid: UserId }
+  | { kind: 'employee_deleted_customer'; userid: UserId; external_userid: UserId }
+  | { kind: 'customer_deleted_employee'; userid: UserId; external_userid: UserId }
+  | { kind: 'group_dismissed' };
+
+export type ConversationEntry =
+  | {
+      entry: 'message';
+      message: Message;
+      /** Set on a message that was later recalled: when (milliseconds). */
+      recalled_at: number | null;
+      /** On a `revoke` record: the recalled message, so its content stays visible. */
+      original: Message | null;
+    }
+  | { entry: 'system'; id: string; time: number; line: SystemLine };
+
+/** A cursor between entries: the (time, id) order key of an entry. */
+export interface Cursor {
+  time: number;
+  id: string;
+}
+
+export type PageAnchor =
+  | { kind: 'latest' }
+  | { kind: 'before'; cursor: Cursor }
+  | { kind: 'after'; cursor: Cursor }
+  | { kind: 'at'; time: number };
+
+export interface PageRequest {
+  conversation: ConversationKey;
+  anchor: PageAnchor;
+  limit: number;
+}
+
+export interface ConversationPage {
+  entries: ConversationEntry[];
+  has_older: boolean;
+  has_newer: boolean;
+  /** For an `at` anchor: index in `entries` of the first entry at or after the time. */
+  anchor_index: number | null;
+  /** Messages in the whole conversation. */
+  total: number;
+}
+
+export interface ConversationInfo {
+  conversation: ConversationKey;
+  title: string;
+  kind: PartyKind;
+  dismissed_at: number | null;
+  participants: Participant[];
+  /** Milliseconds; `null` for an empty conversation. */
+  first_msgtime: number | null;
+  last_msgtime: number | null;
+}
+
+export interface CustomerDetails {
+  contact: ExternalContact;
+  /** Names of the employees in `follow_users` and `oper_userid`. */
+  names: Record<UserId, string>;
+  events: OrgEvent[];
+}
+
+export interface EmployeeDetails {
+  employee: Employee;
+  department_names: string[];
+  counts: EmployeeCounts;
+}
+
+// ---------------------------------------------------------------- session, sync, profiles
+
+export interface SyncProgress {
+  done: number;
+  total: number | null;
+}
+
+export interface SyncStatus {
+  state: 'idle' | 'syncing' | 'error';
+  online: boolean;
+  progress: SyncProgress | null;
+  /** Milliseconds. */
+  last_sync_at: number | null;
+  /** Milliseconds; past it the slice cannot be opened until a sync. */
+  lease_expires_at: number | null;
+  error: string | null;
+}
+
+export interface ProfileSummary {
+  id: string;
+  name: string;
+  server_url: string;
+  user: string;
+  /** `passphrase` profiles show the unlock screen. */
+  key_source: 'os_keyring' | 'passphrase';
+  last_opened_at: number | null;
+}
+
+export interface SessionInfo {
+  profile: ProfileSummary;
+  role: 'reviewer' | 'supervisor' | 'auditor' | 'admin';
+}
+
+export interface MediaRequest {
+  msgid: MsgId;
+  sdkfileid: string;
+}
+
+export interface SaveCopyRequest extends MediaRequest {
+  filename: string;
+}
