@@ -1,0 +1,514 @@
+//! Applying feed batches: vault rows and cursor in one transaction, then the search index.
+//!
+//! Crash contract (ARCHITECTURE.md): a batch's rows and the cursor commit together; the index
+//! commits afterwards with the cursor as payload. Messages carry the seq that delivered them, so
+//! after a crash `dossier_search::catch_up` re-indexes `(payload, cursor]`. What `catch_up` cannot
+//! see — rows delivered earlier whose flags changed (a hit or an annotation arrived) — is kept in
+//! the same transaction as a list of pending row ids ([`PENDING_KEY`]) until the index commits.
+
+use std::collections::BTreeSet;
+use std::io::BufRead;
+
+use dossier_model::{AnnotationTarget, ConversationKey, MsgId};
+use dossier_search::{Indexer, MessageDoc, SearchIndex};
+use dossier_vault::rusqlite::params;
+use dossier_vault::{Db, Put, Queries, Tx, Vault};
+
+use crate::error::{Error, Result};
+use crate::record::{GrantInForce, Line};
+
+/// Runs `f` in one vault write transaction; an error of this crate rolls it back and comes out
+/// as itself.
+pub(crate) fn in_write<T>(db: &Db, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+    let mut failed = None;
+    let r = db.write(|tx| {
+        f(tx).map_err(|e| match e {
+            Error::Vault(v) => v,
+            other => {
+                failed = Some(other);
+                dossier_vault::UserError::Invalid("rolled back".into()).into()
+            }
+        })
+    });
+    r.map_err(|v| failed.take().unwrap_or(Error::Vault(v)))
+}
+
+/// Runs `f` on a read snapshot, like [`in_write`].
+pub(crate) fn in_read<T>(db: &Db, f: impl FnOnce(&dyn Queries) -> Result<T>) -> Result<T> {
+    let mut failed = None;
+    let r = db.read(|q| {
+        f(q).map_err(|e| match e {
+            Error::Vault(v) => v,
+            other => {
+                failed = Some(other);
+                dossier_vault::UserError::Invalid("read failed".into()).into()
+            }
+        })
+    });
+    r.map_err(|v| failed.take().unwrap_or(Error::Vault(v)))
+}
+
+/// Settings keys this crate keeps in the vault (all inside the encrypted database).
+pub mod keys {
+    /// Row ids whose index document must be re-made (flags changed) since the last index commit.
+    pub const PENDING: &str = "sync.index_pending";
+    /// When the offline lease runs out, ms.
+    pub const LEASE: &str = "sync.lease_expires_at";
+    /// The grant in force with its resolved scope, JSON ([`crate::GrantInForce`]).
+    pub const GRANT: &str = "sync.grant";
+    /// The server's newest seq at the last batch.
+    pub const HEAD: &str = "sync.head";
+    /// When the last sync finished, ms.
+    pub const LAST_SYNC: &str = "sync.last_sync";
+    /// The rules file, JSON.
+    pub const RULES: &str = "sync.rules";
+    /// Prefix of lexicon entries (`sync.lexicon.<name>` = words JSON or `null`).
+    pub const LEXICON: &str = "sync.lexicon.";
+}
+use keys::PENDING as PENDING_KEY;
+
+/// What the cursor record of a response said.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CursorInfo {
+    pub more: bool,
+    pub head: i64,
+}
+
+/// What applying one response did.
+#[derive(Debug, Default)]
+pub(crate) struct Outcome {
+    /// The cursor now stored (the last applied record's seq, or the cursor record's).
+    pub reached: i64,
+    /// The cursor record, when the response was complete.
+    pub cursor: Option<CursorInfo>,
+    /// Records applied (the cursor record not counted).
+    pub records: u64,
+    /// Message records among them.
+    pub messages: u64,
+    /// Why the response ended early, when it did.
+    pub cut: Option<String>,
+    /// Messages purged by grant records.
+    pub purged: u64,
+}
+
+/// Applies batches to one vault and its index. Holds the index writer.
+pub(crate) struct Applier<'v> {
+    vault: &'v Vault,
+    writer: Indexer<'v>,
+    /// Row ids with changed flags since the last index commit.
+    pending: BTreeSet<i64>,
+    /// Messages added to the index since its last commit.
+    unindexed: usize,
+    /// Commit the index after this many messages.
+    commit_every: usize,
+    /// Media blobs to delete once the purge that dropped them is committed.
+    dead_blobs: Vec<String>,
+    cursor: i64,
+}
+
+fn pending_ids(tx: &dyn Queries) -> Result<BTreeSet<i64>> {
+    Ok(match tx.setting(PENDING_KEY)? {
+        Some(s) => serde_json::from_str(&s).map_err(|e| Error::Internal(format!("{PENDING_KEY}: {e}")))?,
+        None => BTreeSet::new(),
+    })
+}
+
+/// Whether a message has a hit and a live annotation.
+fn flags(q: &dyn Queries, msgid: &str) -> Result<(bool, bool)> {
+    let mut stmt = q
+        .sql()
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM hits WHERE msgid = ?1),
+                    EXISTS (SELECT 1 FROM annotations WHERE msgid = ?1 AND deleted = 0)",
+        )
+        .map_err(dossier_vault::Error::from)?;
+    Ok(stmt
+        .query_row([msgid], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(dossier_vault::Error::from)?)
+}
+
+fn reindex_rows(q: &dyn Queries, writer: &mut Indexer<'_>, ids: &BTreeSet<i64>) -> Result<()> {
+    let ids: Vec<i64> = ids.iter().copied().collect();
+    for chunk in ids.chunks(500) {
+        for m in q.messages_by_ids(chunk)? {
+            let (v, a) = flags(q, &m.message.msgid.0)?;
+            writer.upsert(&MessageDoc::stored(&m, v, a))?;
+        }
+    }
+    Ok(())
+}
+
+impl<'v> Applier<'v> {
+    /// Takes the index writer and brings the index up to the vault's cursor (after a crash).
+    pub fn open(vault: &'v Vault, index: &'v SearchIndex, commit_every: usize) -> Result<Self> {
+        let mut writer = index.writer()?;
+        let (cursor, pending) = in_read(vault.db(), |r| Ok((r.cursor()?, pending_ids(r)?)))?;
+        if index.committed_seq()?.unwrap_or(0) < cursor {
+            in_read(vault.db(), |r| reindex_rows(r, &mut writer, &pending))?;
+            let done = dossier_search::catch_up(vault, index, &mut writer)?;
+            tracing::info!(
+                messages = done.messages,
+                seq = done.seq,
+                "index caught up with the vault"
+            );
+        }
+        Ok(Applier {
+            vault,
+            writer,
+            pending: BTreeSet::new(),
+            unindexed: 0,
+            commit_every,
+            dead_blobs: Vec::new(),
+            cursor,
+        })
+    }
+
+    /// The vault's cursor.
+    pub fn cursor(&self) -> i64 {
+        self.cursor
+    }
+
+    /// Applies one response read from `body` (records after `self.cursor()`). Complete lines are
+    /// applied even when the body ends early; the outcome says where it stopped.
+    pub fn apply(&mut self, body: &mut dyn BufRead) -> Result<Outcome> {
+        let vault = self.vault;
+        let mut out = Outcome {
+            reached: self.cursor,
+            ..Outcome::default()
+        };
+        let mut buf = Vec::with_capacity(64 << 10);
+        let mut dirty: BTreeSet<i64> = BTreeSet::new();
+        let mut lease = None;
+        let result = in_write(vault.db(), |tx| {
+            loop {
+                buf.clear();
+                match body.read_until(b'\n', &mut buf) {
+                    Ok(0) => {
+                        out.cut = Some("the response ended without its cursor record".into());
+                        break;
+                    }
+                    Ok(_) if buf.last() != Some(&b'\n') => {
+                        out.cut = Some("the response ended inside a record".into());
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        out.cut = Some(crate::client::describe(&e));
+                        break;
+                    }
+                }
+                let line: Line<'_> = match serde_json::from_slice(&buf) {
+                    Ok(l) => l,
+                    Err(e) => {
+                        out.cut = Some(format!("a record after seq {} does not parse: {e}", out.reached));
+                        break;
+                    }
+                };
+                if line.kind == "cursor" {
+                    out.reached = out.reached.max(line.seq);
+                    out.cursor = Some(CursorInfo {
+                        more: line.more.unwrap_or(false),
+                        head: line.head.unwrap_or(line.seq),
+                    });
+                    lease = line.lease_expires_at;
+                    break;
+                }
+                if line.seq <= out.reached {
+                    // Already applied (a resumed response can start with it): upserts are
+                    // idempotent, but the cursor must never move back.
+                    continue;
+                }
+                self.apply_line(tx, &line, &mut dirty, &mut out)?;
+                out.reached = line.seq;
+                out.records += 1;
+            }
+            // Flags changed on rows delivered earlier: re-make their documents with this batch.
+            reindex_rows(tx, &mut self.writer, &dirty)?;
+            self.pending.extend(&dirty);
+            tx.set_setting(PENDING_KEY, &serde_json::to_string(&self.pending)?)?;
+            if let Some(at) = lease {
+                tx.set_setting(keys::LEASE, &at.to_string())?;
+            }
+            if let Some(c) = out.cursor {
+                tx.set_setting(keys::HEAD, &c.head.to_string())?;
+            }
+            tx.set_cursor(out.reached)?;
+            Ok(())
+        });
+        if let Err(e) = result {
+            // Nothing of this batch is in the vault: nothing of it may reach the index.
+            self.writer.rollback()?;
+            self.pending.clear();
+            return Err(e);
+        }
+        self.cursor = out.reached;
+        self.unindexed += out.messages as usize + dirty.len();
+        if self.unindexed >= self.commit_every || !self.dead_blobs.is_empty() {
+            self.commit_index()?;
+        }
+        Ok(out)
+    }
+
+    /// Commits the index with the vault's cursor, then forgets what was pending and deletes the
+    /// blobs of purged media.
+    pub fn commit_index(&mut self) -> Result<()> {
+        self.writer.commit(self.cursor)?;
+        self.unindexed = 0;
+        self.pending.clear();
+        for blob in self.dead_blobs.drain(..) {
+            self.vault.media().delete(&blob)?;
+        }
+        Ok(())
+    }
+
+    /// Commits and waits for the index's merges.
+    pub fn finish(mut self) -> Result<()> {
+        self.commit_index()?;
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+
+    fn apply_line(
+        &mut self,
+        tx: &Tx<'_>,
+        line: &Line<'_>,
+        dirty: &mut BTreeSet<i64>,
+        out: &mut Outcome,
+    ) -> Result<()> {
+        let seq = line.seq;
+        let missing =
+            |what: &str| Error::Protocol(format!("{} record at seq {seq} has no {what}", line.kind));
+        match line.kind {
+            "message" => {
+                let raw = match (&line.raw, &line.raw_text) {
+                    (Some(r), _) => r.get(),
+                    (None, Some(t)) => t.as_str(),
+                    (None, None) => return Err(missing("raw")),
+                };
+                let message = dossier_wecom::parse_message(raw)
+                    .map_err(|e| Error::Protocol(format!("message at seq {seq}: {e}")))?;
+                out.messages += 1;
+                if let Put::Inserted(id) = tx.put_message(&message, Some(raw), seq)? {
+                    // A hit or annotation can precede its message (a message moves to a later seq
+                    // when a revoke links to it).
+                    let (v, a) = flags(tx, &message.msgid.0)?;
+                    let text = message.content.text();
+                    self.writer.add(&MessageDoc {
+                        id,
+                        message: &message,
+                        text: &text,
+                        has_violation: v,
+                        has_annotation: a,
+                    })?;
+                }
+            }
+            "hit" => {
+                let hit = line.hit.as_ref().ok_or_else(|| missing("hit"))?;
+                tx.put_hit(hit)?;
+                mark(tx, &hit.msgid, dirty)?;
+            }
+            "annotation" => {
+                let a = line.annotation.as_ref().ok_or_else(|| missing("annotation"))?;
+                tx.put_annotation(a)?;
+                if let AnnotationTarget::Message { msgid, .. } = &a.target {
+                    mark(tx, msgid, dirty)?;
+                }
+            }
+            "contact" => tx.put_contact(line.contact.as_ref().ok_or_else(|| missing("contact"))?)?,
+            "group" => tx.put_group(line.group.as_ref().ok_or_else(|| missing("group"))?)?,
+            "employee" => tx.put_employee(line.employee.as_ref().ok_or_else(|| missing("employee"))?)?,
+            "department" => {
+                tx.put_department(line.department.as_ref().ok_or_else(|| missing("department"))?)?
+            }
+            "event" => tx.put_event(line.event.as_ref().ok_or_else(|| missing("event"))?)?,
+            "rules" => tx.set_setting(keys::RULES, line.rules.map_or("null", |r| r.get()))?,
+            "lexicon" => {
+                let name = line.name.as_deref().ok_or_else(|| missing("name"))?;
+                let words = line.words.map_or("null", |w| w.get());
+                tx.set_setting(&format!("{}{name}", keys::LEXICON), words)?;
+            }
+            "grant" => {
+                let grant = GrantInForce {
+                    grant: line.grant.clone().ok_or_else(|| missing("grant"))?,
+                    all: line.all.unwrap_or(false),
+                    employees: line.employees.clone().unwrap_or_default(),
+                    departments: line.departments.clone().unwrap_or_default(),
+                };
+                out.purged += self.purge(tx, &grant)?;
+                tx.set_grants(std::slice::from_ref(&grant.grant))?;
+                tx.set_setting(keys::GRANT, &serde_json::to_string(&grant)?)?;
+            }
+            other => {
+                // A newer server's record type: skipped, but noted (ids only).
+                tracing::warn!(kind = other, seq, "unknown feed record type skipped");
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes what `g` excludes (docs/api.md, "How grants flow through the feed"). Returns the
+    /// number of messages purged.
+    fn purge(&mut self, tx: &Tx<'_>, g: &GrantInForce) -> Result<u64> {
+        let sql = tx.sql();
+        let run = |q: &str, p: &[&dyn dossier_vault::rusqlite::ToSql]| -> Result<usize> {
+            Ok(sql.execute(q, p).map_err(dossier_vault::Error::from)?)
+        };
+        run(
+            "CREATE TEMP TABLE IF NOT EXISTS sync_scope (userid TEXT PRIMARY KEY)",
+            &[],
+        )?;
+        run("DELETE FROM temp.sync_scope", &[])?;
+        for e in &g.employees {
+            run(
+                "INSERT OR IGNORE INTO temp.sync_scope (userid) VALUES (?1)",
+                &[&e.0],
+            )?;
+        }
+        let all = g.all;
+        let (from, to) = g.grant.window;
+        let msgids: Vec<String> = {
+            let mut stmt = sql
+                .prepare(
+                    "SELECT msgid FROM messages m WHERE
+                       (?1 = 0 AND NOT EXISTS (SELECT 1 FROM temp.sync_scope s WHERE s.userid = m.sender)
+                               AND NOT EXISTS (SELECT 1 FROM json_each(m.tolist) j
+                                               JOIN temp.sync_scope s ON s.userid = j.value))
+                       OR (?2 IS NOT NULL AND m.msgtime < ?2)
+                       OR (?3 IS NOT NULL AND m.msgtime >= ?3)",
+                )
+                .map_err(dossier_vault::Error::from)?;
+            let rows = stmt
+                .query_map(params![all, from, to], |r| r.get(0))
+                .map_err(dossier_vault::Error::from)?;
+            rows.collect::<Result<_, _>>()
+                .map_err(dossier_vault::Error::from)?
+        };
+        for msgid in &msgids {
+            let msgid = MsgId(msgid.clone());
+            if let Some(id) = tx.delete_message(&msgid)? {
+                self.writer.delete(id);
+            }
+            run("DELETE FROM annotations WHERE msgid = ?1", &[&msgid.0])?;
+        }
+        let all_i = i64::from(all);
+        run(
+            "DELETE FROM contacts WHERE ?1 = 0 AND NOT EXISTS (
+               SELECT 1 FROM contact_followers f JOIN temp.sync_scope s ON s.userid = f.userid
+               WHERE f.external_userid = contacts.external_userid)",
+            &[&all_i],
+        )?;
+        run(
+            "DELETE FROM contact_followers WHERE external_userid NOT IN (SELECT external_userid FROM contacts)",
+            &[],
+        )?;
+        run(
+            "DELETE FROM chat_groups WHERE ?1 = 0
+               AND owner NOT IN (SELECT userid FROM temp.sync_scope)
+               AND NOT EXISTS (SELECT 1 FROM group_members gm JOIN temp.sync_scope s ON s.userid = gm.userid
+                               WHERE gm.roomid = chat_groups.roomid)",
+            &[&all_i],
+        )?;
+        run(
+            "DELETE FROM group_members WHERE roomid NOT IN (SELECT roomid FROM chat_groups)",
+            &[],
+        )?;
+        // Event times are seconds; the window is in ms.
+        run(
+            "DELETE FROM events WHERE
+               (userid IS NOT NULL AND ?1 = 0 AND userid NOT IN (SELECT userid FROM temp.sync_scope))
+               OR (userid IS NOT NULL AND ?2 IS NOT NULL AND time * 1000 < ?2)
+               OR (userid IS NOT NULL AND ?3 IS NOT NULL AND time * 1000 >= ?3)
+               OR (chat_id IS NOT NULL AND chat_id NOT IN (SELECT roomid FROM chat_groups))
+               OR (kind = 'other' AND ?1 = 0)",
+            &[&all_i, &from, &to],
+        )?;
+        run(
+            "DELETE FROM employees WHERE ?1 = 0 AND userid NOT IN (SELECT userid FROM temp.sync_scope)",
+            &[&all_i],
+        )?;
+        run(
+            "DELETE FROM employee_departments WHERE userid NOT IN (SELECT userid FROM employees)",
+            &[],
+        )?;
+        if !all {
+            let keep: BTreeSet<i64> = g.departments.iter().map(|d| *d as i64).collect();
+            let ids: Vec<i64> = {
+                let mut stmt = sql
+                    .prepare("SELECT id FROM departments")
+                    .map_err(dossier_vault::Error::from)?;
+                let rows = stmt
+                    .query_map([], |r| r.get(0))
+                    .map_err(dossier_vault::Error::from)?;
+                rows.collect::<Result<_, _>>()
+                    .map_err(dossier_vault::Error::from)?
+            };
+            for id in ids.into_iter().filter(|id| !keep.contains(id)) {
+                run("DELETE FROM departments WHERE id = ?1", &[&id])?;
+            }
+        }
+        // Conversation annotations: a single chat stays while one party is in scope, a group
+        // chat while its group is covered.
+        let convs: Vec<(String, String)> = {
+            let mut stmt = sql
+                .prepare("SELECT id, conv FROM annotations WHERE conv IS NOT NULL")
+                .map_err(dossier_vault::Error::from)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(dossier_vault::Error::from)?;
+            rows.collect::<Result<_, _>>()
+                .map_err(dossier_vault::Error::from)?
+        };
+        let in_scope = |u: &str| all || g.employees.iter().any(|e| e.0 == u);
+        for (id, conv) in convs {
+            let keep = match dossier_vault::parse_conv_key(&conv) {
+                Some(ConversationKey::Single(a, b)) => in_scope(&a.0) || in_scope(&b.0),
+                Some(ConversationKey::Group(room)) => tx.group(&room)?.is_some(),
+                None => true,
+            };
+            if !keep {
+                run("DELETE FROM annotations WHERE id = ?1", &[&id])?;
+            }
+        }
+        // Media no cached message refers to any more: rows now, blobs once this commits.
+        let dead: Vec<(String, String, Option<String>)> = {
+            let mut stmt = sql
+                .prepare(
+                    "SELECT sdkfileid, blob, thumb FROM media WHERE sdkfileid NOT IN
+                       (SELECT sdkfileid FROM messages WHERE sdkfileid IS NOT NULL)",
+                )
+                .map_err(dossier_vault::Error::from)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .map_err(dossier_vault::Error::from)?;
+            rows.collect::<Result<_, _>>()
+                .map_err(dossier_vault::Error::from)?
+        };
+        for (sdkfileid, blob, thumb) in dead {
+            run("DELETE FROM media WHERE sdkfileid = ?1", &[&sdkfileid])?;
+            self.dead_blobs.push(blob);
+            self.dead_blobs.extend(thumb);
+        }
+        if !msgids.is_empty() {
+            tracing::info!(messages = msgids.len(), "purged what the new grant excludes");
+        }
+        Ok(msgids.len() as u64)
+    }
+}
+
+/// Marks the row of `msgid` (if stored) for re-indexing with its new flags.
+fn mark(tx: &Tx<'_>, msgid: &MsgId, dirty: &mut BTreeSet<i64>) -> Result<()> {
+    let mut stmt = tx
+        .sql()
+        .prepare_cached("SELECT id FROM messages WHERE msgid = ?1")
+        .map_err(dossier_vault::Error::from)?;
+    let id: Option<i64> = stmt
+        .query_row([&msgid.0], |r| r.get(0))
+        .map(Some)
+        .or_else(|e| match e {
+            dossier_vault::rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })
+        .map_err(dossier_vault::Error::from)?;
+    dirty.extend(id);
+    Ok(())
+}

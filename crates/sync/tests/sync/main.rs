@@ -1,0 +1,6 @@
+//! dossier-sync tests: a real archive server on loopback, the real vault and index.
+
+mod auth;
+mod common;
+mod full;
+mod scope;
