@@ -2,5 +2,6 @@
 
 mod auth;
 mod common;
+mod faults;
 mod full;
 mod scope;
