@@ -125,3 +125,27 @@ describe('footer', () => {
     expect(await screen.findByText('无法读取应用信息')).toBeInTheDocument();
   });
 });
+
+describe('start-up', () => {
+  const profile = {
+    id: 'work',
+    name: '总部存档',
+    server_url: 'https://archive.example.com',
+    user: 'li',
+    key_source: 'os_keyring' as const,
+    last_opened_at: null,
+  };
+
+  it('offers saved profiles and browses once one is open', async () => {
+    const user = userEvent.setup();
+    render(App, { backend: fakeBackend({}, { profiles: [profile] }), pollMs: 0 });
+    await user.click(await screen.findByRole('button', { name: /总部存档/ }));
+    expect(await screen.findByTestId('entity-list')).toBeInTheDocument();
+    expect(await screen.findByTestId('sync-strip')).toBeInTheDocument();
+  });
+
+  it('goes straight to browsing when a session is open', async () => {
+    render(App, { backend: fakeBackend({}, { session: { profile, role: 'reviewer' } }), pollMs: 0 });
+    expect(await screen.findAllByTestId('employee-row')).not.toHaveLength(0);
+  });
+});

@@ -89,6 +89,11 @@ export function provideBackend(backend: Backend): void {
   setContext(KEY, backend);
 }
 
+/** A context map providing `backend`, for mounting a component alone (tests). */
+export function backendContext(backend: Backend): Map<symbol, Backend> {
+  return new Map([[KEY, backend]]);
+}
+
 /** The backend provided by an ancestor component. */
 export function getBackend(): Backend {
   const backend = getContext<Backend | undefined>(KEY);
