@@ -4,4 +4,5 @@ mod auth;
 mod common;
 mod faults;
 mod full;
+mod kill;
 mod scope;
