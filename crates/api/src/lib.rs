@@ -11,7 +11,11 @@
 //! - Logs carry ids and counts, never message content or queries.
 #![deny(missing_docs)]
 
+pub mod browse;
 mod error;
+#[cfg(feature = "demo-fixture")]
+pub mod fixture;
+pub mod search;
 mod session;
 
 pub use error::{ApiError, ErrorCode, Result};

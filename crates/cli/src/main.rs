@@ -28,6 +28,8 @@ enum Command {
     Rules(rules::RulesArgs),
     /// Archive server administration: `demo` writes a synthetic archive.
     Server(server::ServerArgs),
+    /// Search the cached archive of a profile (exact substring recall; see `--help` for the query language).
+    Search(client::search::SearchArgs),
 }
 
 fn main() -> ExitCode {
@@ -36,5 +38,6 @@ fn main() -> ExitCode {
         Command::Wecom(args) => wecom::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Server(args) => server::run(args),
+        Command::Search(args) => client::search::run(args),
     }
 }

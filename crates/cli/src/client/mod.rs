@@ -8,6 +8,8 @@ use clap::Args;
 use dossier_api::{ProfileArgs, Session};
 use dossier_vault::Passphrase;
 
+pub mod search;
+
 /// `--profile DIR [--passphrase-env VAR]`, shared by every client command.
 #[derive(Args, Debug, Clone)]
 pub struct ProfileOpts {
@@ -36,10 +38,6 @@ impl ProfileOpts {
     }
 
     /// Unlocks the profile.
-    #[expect(
-        dead_code,
-        reason = "used by the status and search commands arriving this session"
-    )]
     pub async fn open(&self) -> anyhow::Result<Session> {
         let dir = self.profile.display().to_string();
         Session::open(self.args()?)
