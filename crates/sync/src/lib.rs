@@ -12,6 +12,9 @@
 //!   ([`Retry`]); bad credentials are a permanent [`Error::Unauthorized`] and touch nothing.
 //! - Grant records purge what the new grant excludes (rows, hits, annotations, index documents,
 //!   media); [`check_lease`] refuses a slice past its offline lease until a sync succeeds.
+//! - [`outbox`]: annotation writes and audit records made offline, uploaded in order by
+//!   [`outbox::push_outbox`]; a 409 (or a permanent refusal) is kept as an [`outbox::Conflict`]
+//!   with both versions. Push before a sync, so the feed brings the server's copies back.
 //! - [`Progress`] reports after every applied response.
 #![deny(missing_docs)]
 
@@ -19,6 +22,7 @@ mod apply;
 mod client;
 mod error;
 mod lease;
+pub mod outbox;
 mod progress;
 mod record;
 pub mod session;

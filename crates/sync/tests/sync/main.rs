@@ -5,4 +5,5 @@ mod common;
 mod faults;
 mod full;
 mod kill;
+mod outbox;
 mod scope;
