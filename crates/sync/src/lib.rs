@@ -15,6 +15,8 @@
 //! - [`outbox`]: annotation writes and audit records made offline, uploaded in order by
 //!   [`outbox::push_outbox`]; a 409 (or a permanent refusal) is kept as an [`outbox::Conflict`]
 //!   with both versions. Push before a sync, so the feed brings the server's copies back.
+//! - [`media`]: files fetched when viewed and prefetched within a byte budget, md5-verified,
+//!   stored sealed.
 //! - [`Progress`] reports after every applied response.
 #![deny(missing_docs)]
 
@@ -22,6 +24,7 @@ mod apply;
 mod client;
 mod error;
 mod lease;
+pub mod media;
 pub mod outbox;
 mod progress;
 mod record;

@@ -5,5 +5,6 @@ mod common;
 mod faults;
 mod full;
 mod kill;
+mod media;
 mod outbox;
 mod scope;
