@@ -71,22 +71,28 @@ const CUSTOMERS: Participant[] = [
 ];
 
 const GROUPS: GroupSummary[] = [
-  { roomid: 'wrGROUP1', name: '理财客户群', kind: 'customer', members: 38, dismissed_at: null, last_msgtime: BASE_TIME - 3_600_000, hits: 6 },
-  { roomid: 'wrGROUP2', name: '部门内部讨论', kind: 'internal', members: 6, dismissed_at: null, last_msgtime: BASE_TIME - 86_400_000, hits: 0 },
-  { roomid: 'wrGROUP3', name: '双十一活动群', kind: 'customer', members: 120, dismissed_at: 1_763_000_000, last_msgtime: BASE_TIME - 20 * 86_400_000, hits: 2 },
+  { conversation: 'g:wrGROUP1', roomid: 'wrGROUP1', name: '理财客户群', kind: 'customer', members: 38, dismissed_at: null, last_msgtime: BASE_TIME - 3_600_000, hits: 6 },
+  { conversation: 'g:wrGROUP2', roomid: 'wrGROUP2', name: '部门内部讨论', kind: 'internal', members: 6, dismissed_at: null, last_msgtime: BASE_TIME - 86_400_000, hits: 0 },
+  { conversation: 'g:wrGROUP3', roomid: 'wrGROUP3', name: '双十一活动群', kind: 'customer', members: 120, dismissed_at: 1_763_000_000, last_msgtime: BASE_TIME - 20 * 86_400_000, hits: 2 },
 ];
 
-/** The conversation that shows every msgtype: 张伟 ↔ 王女士. */
-export const SHOWCASE: ConversationKey = { single: ['wmCUST1', 'zhangwei'] };
-/** A long conversation: 张伟 ↔ 陈先生. */
-export const LONG: ConversationKey = { single: ['wmCUST2', 'zhangwei'] };
+/** The key of the single chat between two ids (sorted, as the vault keys them). */
+export function single(a: string, b: string): ConversationKey {
+  return `s:${[a, b].sort().join('|')}`;
+}
 
-export function keyOf(conversation: ConversationKey): string {
-  return 'single' in conversation ? `s:${conversation.single.join('|')}` : `g:${conversation.group}`;
+/** The conversation that shows every msgtype: 张伟 ↔ 王女士. */
+export const SHOWCASE: ConversationKey = single('wmCUST1', 'zhangwei');
+/** A long conversation: 张伟 ↔ 陈先生. */
+export const LONG: ConversationKey = single('wmCUST2', 'zhangwei');
+
+/** The ids of a single chat's key, or the room of a group's. */
+function idsOf(conversation: ConversationKey): { single: string[] } | { group: string } {
+  return conversation.startsWith('s:') ? { single: conversation.slice(2).split('|') } : { group: conversation.slice(2) };
 }
 
 /** Entries of one conversation, in (time, id) order, produced on demand. */
-interface Source {
+export interface Source {
   count: number;
   messages: number;
   at(index: number): ConversationEntry;
@@ -97,7 +103,7 @@ function entryTime(entry: ConversationEntry): number {
 }
 
 function entryId(entry: ConversationEntry): string {
-  return entry.entry === 'message' ? entry.message.msgid : entry.id;
+  return entry.entry === 'message' ? entry.cursor.id : entry.id;
 }
 
 function compare(entry: ConversationEntry, cursor: Cursor): number {
@@ -147,15 +153,22 @@ function page(source: Source, request: PageRequest): ConversationPage {
   }
   const entries: ConversationEntry[] = [];
   for (let i = start; i < end; i++) entries.push(source.at(i));
-  return { entries, has_older: start > 0, has_newer: end < source.count, anchor_index: anchorIndex, total: source.messages };
+  return { entries, has_older: start > 0, has_newer: end < source.count, anchor_index: anchorIndex };
 }
 
 function msg(msgid: string, from: string, to: string, msgtime: number, content: Message['content'], roomid = ''): Message {
   return { msgid, action: content.msgtype === 'revoke' ? 'recall' : 'send', from, tolist: [to], roomid, msgtime, content };
 }
 
-function sent(message: Message): ConversationEntry {
-  return { entry: 'message', message, recalled_at: null, original: null };
+function sent(message: Message): Extract<ConversationEntry, { entry: 'message' }> {
+  return {
+    entry: 'message',
+    message,
+    cursor: { time: message.msgtime, id: message.msgid },
+    sender: null,
+    recalled_at: null,
+    original: null,
+  };
 }
 
 const CHATTER = [
@@ -201,11 +214,9 @@ function showcaseSource(): Source {
   step(60_000);
   const recalled = msg('show-recalled', 'zhangwei', 'wmCUST1', t, { msgtype: 'text', content: '加我私人微信 zw_13800138000 详聊' });
   step(30_000);
-  entries.push({ entry: 'message', message: recalled, recalled_at: t, original: null });
+  entries.push({ ...sent(recalled), recalled_at: t });
   entries.push({
-    entry: 'message',
-    message: msg('show-revoke', 'zhangwei', 'wmCUST1', t, { msgtype: 'revoke', pre_msgid: 'show-recalled' }),
-    recalled_at: null,
+    ...sent(msg('show-revoke', 'zhangwei', 'wmCUST1', t, { msgtype: 'revoke', pre_msgid: 'show-recalled' })),
     original: recalled,
   });
   t += 86_400_000; // next day: a time separator
@@ -276,12 +287,12 @@ export function fakeBackend(overrides: Partial<Backend> = {}, options: FakeOptio
   const calls: [string, unknown[]][] = [];
   const info: AppInfo = { version: '0.1.0', os: 'linux', arch: 'x86_64', webview: null };
   const sources = new Map<string, Source>([
-    [keyOf(SHOWCASE), showcaseSource()],
-    [keyOf(LONG), generatedSource('long', 'zhangwei', 'wmCUST2', options.longCount ?? 100_000)],
-    [keyOf({ single: ['woCORP1', 'zhangwei'] }), generatedSource('corp', 'zhangwei', 'woCORP1', 60)],
-    [keyOf({ single: ['lina', 'zhangwei'] }), generatedSource('lz', 'zhangwei', 'lina', 30)],
-    [keyOf({ group: 'wrGROUP1' }), groupSource('wrGROUP1', false)],
-    [keyOf({ group: 'wrGROUP3' }), groupSource('wrGROUP3', true)],
+    [SHOWCASE, showcaseSource()],
+    [LONG, generatedSource('long', 'zhangwei', 'wmCUST2', options.longCount ?? 100_000)],
+    [single('woCORP1', 'zhangwei'), generatedSource('corp', 'zhangwei', 'woCORP1', 60)],
+    [single('lina', 'zhangwei'), generatedSource('lz', 'zhangwei', 'lina', 30)],
+    ['g:wrGROUP1', groupSource('wrGROUP1', false)],
+    ['g:wrGROUP3', groupSource('wrGROUP3', true)],
   ]);
   let session: SessionInfo | null = options.session === undefined ? null : options.session;
   const profiles = options.profiles ?? [];
@@ -292,22 +303,22 @@ export function fakeBackend(overrides: Partial<Backend> = {}, options: FakeOptio
   const partnersOf = (userid: string): PartnerSummary[] => {
     if (userid !== 'zhangwei') {
       return [
-        { conversation: { single: [userid, 'zhangwei'].sort() as [string, string] }, kind: 'colleague', id: 'zhangwei', name: '张伟', corp_name: null, dismissed_at: null, last_msgtime: BASE_TIME - 7_200_000, messages: 30, hits: 0 },
+        { conversation: single(userid, 'zhangwei'), kind: 'colleague', id: 'zhangwei', name: '张伟', corp_name: null, dismissed: false, last_msgtime: BASE_TIME - 7_200_000, messages: 30, hits: 0 },
       ];
     }
     return [
-      { conversation: SHOWCASE, kind: 'customer', id: 'wmCUST1', name: '王女士', corp_name: null, dismissed_at: null, last_msgtime: BASE_TIME, messages: sources.get(keyOf(SHOWCASE))!.messages, hits: 4 },
-      { conversation: LONG, kind: 'customer', id: 'wmCUST2', name: '陈先生', corp_name: null, dismissed_at: null, last_msgtime: BASE_TIME - 97_000, messages: options.longCount ?? 100_000, hits: 12 },
-      { conversation: { single: ['woCORP1', 'zhangwei'] }, kind: 'customer', id: 'woCORP1', name: '赵总', corp_name: '华信科技', dismissed_at: null, last_msgtime: BASE_TIME - 3 * 86_400_000, messages: 60, hits: 0 },
-      { conversation: { single: ['lina', 'zhangwei'] }, kind: 'colleague', id: 'lina', name: '李娜', corp_name: null, dismissed_at: null, last_msgtime: BASE_TIME - 86_400_000, messages: 30, hits: 0 },
-      ...GROUPS.map((g) => ({ conversation: { group: g.roomid }, kind: 'group' as const, id: g.roomid, name: g.name, corp_name: null, dismissed_at: g.dismissed_at, last_msgtime: g.last_msgtime, messages: 4, hits: g.hits })),
+      { conversation: SHOWCASE, kind: 'customer', id: 'wmCUST1', name: '王女士', corp_name: null, dismissed: false, last_msgtime: BASE_TIME, messages: sources.get(SHOWCASE)!.messages, hits: 4 },
+      { conversation: LONG, kind: 'customer', id: 'wmCUST2', name: '陈先生', corp_name: null, dismissed: false, last_msgtime: BASE_TIME - 97_000, messages: options.longCount ?? 100_000, hits: 12 },
+      { conversation: single('woCORP1', 'zhangwei'), kind: 'customer', id: 'woCORP1', name: '赵总', corp_name: '华信科技', dismissed: false, last_msgtime: BASE_TIME - 3 * 86_400_000, messages: 60, hits: 0 },
+      { conversation: single('lina', 'zhangwei'), kind: 'colleague', id: 'lina', name: '李娜', corp_name: null, dismissed: false, last_msgtime: BASE_TIME - 86_400_000, messages: 30, hits: 0 },
+      ...GROUPS.map((g) => ({ conversation: g.conversation, kind: 'group' as const, id: g.roomid, name: g.name, corp_name: null, dismissed: g.dismissed_at !== null, last_msgtime: g.last_msgtime, messages: 4, hits: g.hits })),
     ];
   };
 
   const backend: FakeBackend = {
     connects,
     calls,
-    addConversation: (conversation, source) => void sources.set(keyOf(conversation), source),
+    addConversation: (conversation, source) => void sources.set(conversation, source),
     appInfo: () => ok(info),
     connectServer: (request) => {
       connects.push(request);
@@ -369,15 +380,17 @@ export function fakeBackend(overrides: Partial<Backend> = {}, options: FakeOptio
     listGroups: () => ok(GROUPS),
 
     conversationInfo: (conversation) => {
-      const source = sources.get(keyOf(conversation));
+      const source = sources.get(conversation);
       if (!source) return Promise.reject(new BackendError('not_found', 'no such conversation'));
-      const group = 'group' in conversation ? GROUPS.find((g) => g.roomid === conversation.group) : undefined;
-      const ids = 'single' in conversation ? conversation.single : ['zhangwei', 'lina', 'wmCUST1', 'woCORP1'];
+      const parts = idsOf(conversation);
+      const group = 'group' in parts ? GROUPS.find((g) => g.roomid === parts.group) : undefined;
+      const ids = 'single' in parts ? parts.single : ['zhangwei', 'lina', 'wmCUST1', 'woCORP1'];
       const result: ConversationInfo = {
         conversation,
         title: group ? group.name : ids.map(nameOf).join(' ↔ '),
         kind: group ? 'group' : ids.every((id) => !id.startsWith('w')) ? 'colleague' : 'customer',
-        dismissed_at: group?.dismissed_at ?? null,
+        dismissed: (group?.dismissed_at ?? null) !== null,
+        messages: source.messages,
         participants: PARTICIPANTS.filter((p) => ids.includes(p.id)),
         first_msgtime: source.count ? entryTime(source.at(0)) : null,
         last_msgtime: source.count ? entryTime(source.at(source.count - 1)) : null,
@@ -385,7 +398,7 @@ export function fakeBackend(overrides: Partial<Backend> = {}, options: FakeOptio
       return ok(result);
     },
     conversationPage: (request) => {
-      const source = sources.get(keyOf(request.conversation));
+      const source = sources.get(request.conversation);
       if (!source) return Promise.reject(new BackendError('not_found', 'no such conversation'));
       return ok(page(source, request));
     },
@@ -393,36 +406,30 @@ export function fakeBackend(overrides: Partial<Backend> = {}, options: FakeOptio
     customerDetails: (externalUserid) => {
       const c = CUSTOMERS.find((x) => x.id === externalUserid);
       if (!c) return Promise.reject(new BackendError('not_found', 'no such customer'));
+      const zhangwei = PARTICIPANTS.find((p) => p.id === 'zhangwei')!;
       const details: CustomerDetails = {
-        contact: {
-          external_userid: c.id,
-          name: c.name,
-          kind: c.id.startsWith('wo') ? 2 : 1,
-          corp_name: c.corp_name,
-          corp_full_name: c.corp_name ? `${c.corp_name}股份有限公司` : null,
-          position: null,
-          gender: 2,
-          unionid: null,
-          follow_users: [
-            {
-              userid: 'zhangwei',
-              remark: `${c.name}（理财）`,
-              description: '稳健型',
-              createtime: 1_762_000_000,
-              tags: [
-                { group_name: '客户等级', tag_name: 'VIP', tag_id: 't1', kind: 1 },
-                { group_name: '意向', tag_name: '基金', tag_id: 't2', kind: 1 },
-              ],
-              oper_userid: 'zhangwei',
-              add_way: 1,
-              state: 'offline-event',
-            },
-          ],
-        },
-        names: { zhangwei: '张伟' },
-        events: [
-          { time: 1_763_600_000, kind: { type: 'customer_deleted_employee', userid: 'zhangwei', external_userid: c.id } },
+        customer: c,
+        contact_kind: c.id.startsWith('wo') ? 2 : 1,
+        corp_name: c.corp_name,
+        corp_full_name: c.corp_name ? `${c.corp_name}股份有限公司` : null,
+        position: null,
+        followers: [
+          {
+            employee: zhangwei,
+            remark: `${c.name}（理财）`,
+            description: '稳健型',
+            added_at: 1_762_000_000,
+            add_way: 1,
+            source: 'offline-event',
+            added_by: null,
+            tags: [
+              { group: '客户等级', name: 'VIP' },
+              { group: '意向', name: '基金' },
+            ],
+          },
         ],
+        deletions: [{ time: 1_763_600_000, kind: 'customer_deleted_employee', employee: zhangwei, detail: null }],
+        status: 'deleted',
       };
       return ok(details);
     },
@@ -433,6 +440,7 @@ export function fakeBackend(overrides: Partial<Backend> = {}, options: FakeOptio
         employee: e.employee,
         department_names: e.employee.department.map((d) => DEPARTMENTS.find((x) => x.id === d)?.name ?? String(d)),
         counts: e.counts,
+        customers: e.employee.userid === 'zhangwei' ? 3 : 0,
       });
     },
 

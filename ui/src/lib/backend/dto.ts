@@ -6,6 +6,8 @@
 export type UserId = string;
 export type RoomId = string;
 export type MsgId = string;
+/** A 64-bit number from Rust: the API sends it as a string (JSON numbers lose digits past 2^53). */
+export type U64 = number | string;
 
 // ---------------------------------------------------------------- messages (model/message.rs)
 
@@ -27,18 +29,18 @@ export interface RedPacket {
   type: number;
   wish: string;
   totalcnt: number;
-  totalamount: number;
+  totalamount: U64;
 }
 
 /** `Content`: serde `tag = "msgtype"`, one variant per WeCom msgtype. */
 export type Content =
   | { msgtype: 'text'; content: string }
-  | { msgtype: 'image'; md5sum?: string; filesize?: number; sdkfileid: string }
+  | { msgtype: 'image'; md5sum?: string; filesize?: U64; sdkfileid: string }
   | { msgtype: 'revoke'; pre_msgid: MsgId }
   | { msgtype: 'agree'; userid: UserId; agree_time: number }
   | { msgtype: 'disagree'; userid: UserId; disagree_time: number }
-  | { msgtype: 'voice'; md5sum?: string; voice_size?: number; play_length?: number; sdkfileid: string }
-  | { msgtype: 'video'; md5sum?: string; filesize?: number; play_length?: number; sdkfileid: string }
+  | { msgtype: 'voice'; md5sum?: string; voice_size?: U64; play_length?: U64; sdkfileid: string }
+  | { msgtype: 'video'; md5sum?: string; filesize?: U64; play_length?: U64; sdkfileid: string }
   | { msgtype: 'card'; corpname: string; userid: UserId }
   | { msgtype: 'location'; longitude: number; latitude: number; address: string; title: string; zoom?: number }
   | {
@@ -46,12 +48,12 @@ export type Content =
       type: number;
       width?: number;
       height?: number;
-      imagesize?: number;
+      imagesize?: U64;
       md5sum?: string;
       sdkfileid: string;
       title?: string;
     }
-  | { msgtype: 'file'; md5sum?: string; filename: string; fileext: string; filesize?: number; sdkfileid: string }
+  | { msgtype: 'file'; md5sum?: string; filename: string; fileext: string; filesize?: U64; sdkfileid: string }
   | { msgtype: 'link'; title: string; description: string; link_url: string; image_url?: string }
   | { msgtype: 'weapp'; title: string; description: string; username: string; displayname: string }
   | { msgtype: 'chatrecord'; title: string; item: ChatRecordItem[] }
@@ -63,7 +65,7 @@ export type Content =
       creator: string;
       create_time: string;
       title: string;
-      details: { id: number; ques: string; type: string }[];
+      details: { id: U64; ques: string; type: string }[];
     }
   | ({ msgtype: 'redpacket' } & RedPacket)
   | ({ msgtype: 'external_redpacket' } & RedPacket)
@@ -75,7 +77,7 @@ export type Content =
       address: string;
       remarks: string;
       meetingtype: number;
-      meetingid: number;
+      meetingid: U64;
       status: number;
     }
   | { msgtype: 'docmsg'; title: string; doc_creator: string; link_url: string }
@@ -105,11 +107,11 @@ export type Content =
       voipid: string;
       filename: string;
       md5sum?: string;
-      filesize?: number;
+      filesize?: U64;
       sdkfileid: string;
     }
   | { msgtype: 'sphfeed'; feed_type: number; sph_name: string; feed_desc: string }
-  | { msgtype: 'voiptext'; callduration: number; invitetype: number }
+  | { msgtype: 'voiptext'; callduration: U64; invitetype: number }
   | { msgtype: 'qydiskfile'; filename: string }
   | { msgtype: 'switch' }
   | { msgtype: 'unknown'; name: string; raw: unknown };
@@ -128,12 +130,13 @@ export interface Message {
   content: Content;
 }
 
-/** `ConversationKey`, as serde writes an externally tagged enum. */
-export type ConversationKey = { single: [UserId, UserId] } | { group: RoomId };
+/** A conversation's key, opaque to the UI (the API's `conv_key`): pass it back as received. */
+export type ConversationKey = string;
 
 // ---------------------------------------------------------------- organisation (model/org.rs)
 
-export type EmployeeStatus = 'active' | 'disabled' | 'inactive' | 'departed' | { other: number };
+/** `active`, `disabled`, `inactive`, `departed` or `other`. */
+export type EmployeeStatus = string;
 
 export interface Department {
   id: number;
@@ -149,49 +152,6 @@ export interface Employee {
   main_department: number | null;
   position: string;
   status: EmployeeStatus;
-}
-
-export interface Tag {
-  group_name: string;
-  tag_name: string;
-  tag_id: string | null;
-  kind: number;
-}
-
-export interface FollowUser {
-  userid: UserId;
-  remark: string;
-  description: string;
-  createtime: number;
-  tags: Tag[];
-  oper_userid: string | null;
-  add_way: number | null;
-  state: string | null;
-}
-
-export interface ExternalContact {
-  external_userid: UserId;
-  name: string;
-  kind: number;
-  corp_name: string | null;
-  corp_full_name: string | null;
-  position: string | null;
-  gender: number;
-  unionid: string | null;
-  follow_users: FollowUser[];
-}
-
-export type EventKind =
-  | { type: 'employee_deleted_customer'; userid: UserId; external_userid: UserId; source: string | null }
-  | { type: 'customer_deleted_employee'; userid: UserId; external_userid: UserId }
-  | { type: 'transfer_failed'; userid: UserId; external_userid: UserId; fail_reason: string }
-  | { type: 'group_dismissed'; chat_id: RoomId }
-  | { type: 'other'; event: string; change_type: string };
-
-/** A callback event; `time` in seconds. */
-export interface OrgEvent {
-  time: number;
-  kind: EventKind;
 }
 
 // ---------------------------------------------------------------- browsing (api DTOs)
@@ -229,8 +189,8 @@ export interface PartnerSummary {
   name: string;
   /** Corp of a customer, when known. */
   corp_name: string | null;
-  /** Set when a group was dissolved (seconds). */
-  dismissed_at: number | null;
+  /** A group that was dissolved. */
+  dismissed: boolean;
   /** Milliseconds. */
   last_msgtime: number | null;
   messages: number;
@@ -249,6 +209,7 @@ export interface CustomerSummary {
 
 /** A group as an entry point. */
 export interface GroupSummary {
+  conversation: ConversationKey;
   roomid: RoomId;
   name: string;
   kind: 'internal' | 'customer';
@@ -262,7 +223,7 @@ export interface GroupSummary {
 export interface Participant {
   id: UserId;
   name: string;
-  kind: 'employee' | 'customer';
+  kind: 'employee' | 'customer' | 'robot';
   corp_name: string | null;
 }
 
@@ -278,6 +239,10 @@ export type ConversationEntry =
   | {
       entry: 'message';
       message: Message;
+      /** Where this entry sits, for paging from it. */
+      cursor: Cursor;
+      /** The sender with a display name, when the backend resolved it. */
+      sender: Participant | null;
       /** Set on a message that was later recalled: when (milliseconds). */
       recalled_at: number | null;
       /** On a `revoke` record: the recalled message, so its content stays visible. */
@@ -285,7 +250,7 @@ export type ConversationEntry =
     }
   | { entry: 'system'; id: string; time: number; line: SystemLine };
 
-/** A cursor between entries: the (time, id) order key of an entry. */
+/** A position between entries: the order key of an entry (time, then an id the backend chose). */
 export interface Cursor {
   time: number;
   id: string;
@@ -309,32 +274,61 @@ export interface ConversationPage {
   has_newer: boolean;
   /** For an `at` anchor: index in `entries` of the first entry at or after the time. */
   anchor_index: number | null;
-  /** Messages in the whole conversation. */
-  total: number;
 }
 
 export interface ConversationInfo {
   conversation: ConversationKey;
   title: string;
   kind: PartyKind;
-  dismissed_at: number | null;
+  dismissed: boolean;
+  messages: number;
   participants: Participant[];
   /** Milliseconds; `null` for an empty conversation. */
   first_msgtime: number | null;
   last_msgtime: number | null;
 }
 
+export interface Follower {
+  employee: Participant;
+  remark: string;
+  description: string;
+  /** Seconds. */
+  added_at: number;
+  /** WeCom's add_way code (1 QR code, 2 phone number, 3 shared card …). */
+  add_way: number | null;
+  /** The channel state parameter. */
+  source: string | null;
+  /** Who performed the add, when not the employee. */
+  added_by: string | null;
+  tags: { group: string; name: string }[];
+}
+
+export interface DeletionEvent {
+  /** Seconds. */
+  time: number;
+  kind: 'employee_deleted_customer' | 'customer_deleted_employee' | 'transfer_failed';
+  employee: Participant;
+  detail: string | null;
+}
+
 export interface CustomerDetails {
-  contact: ExternalContact;
-  /** Names of the employees in `follow_users` and `oper_userid`. */
-  names: Record<UserId, string>;
-  events: OrgEvent[];
+  customer: Participant;
+  /** 1 WeChat user, 2 WeCom user. */
+  contact_kind: number | null;
+  corp_name: string | null;
+  corp_full_name: string | null;
+  position: string | null;
+  followers: Follower[];
+  deletions: DeletionEvent[];
+  status: 'active' | 'deleted';
 }
 
 export interface EmployeeDetails {
   employee: Employee;
   department_names: string[];
   counts: EmployeeCounts;
+  /** Customers the employee has. */
+  customers: number;
 }
 
 // ---------------------------------------------------------------- session, sync, profiles

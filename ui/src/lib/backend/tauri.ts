@@ -1,20 +1,9 @@
 // The only module (with its siblings in this folder) that imports `@tauri-apps/*` (STYLE.md).
 import { Channel, invoke } from '@tauri-apps/api/core';
 
-import type {
-  ConversationInfo,
-  ConversationPage,
-  CustomerDetails,
-  CustomerSummary,
-  EmployeeDetails,
-  GroupSummary,
-  OrgOverview,
-  PartnerSummary,
-  ProfileSummary,
-  SessionInfo,
-  SyncProgress,
-  SyncStatus,
-} from './dto';
+import * as adapt from './adapt';
+import type * as api from './api-types';
+import type { ProfileSummary, SessionInfo, SyncProgress, SyncStatus } from './dto';
 import { BackendError, toBackendError } from './error';
 import type { Backend } from './index';
 import type { AppInfo } from './types';
@@ -56,17 +45,25 @@ export const tauriBackend: Backend = {
     return call<void>('sync_now', { onProgress: channel });
   },
 
-  orgOverview: () => call<OrgOverview>('org_overview'),
-  employeePartners: (userid) => call<PartnerSummary[]>('employee_partners', { userid }),
-  listCustomers: () => call<CustomerSummary[]>('list_customers'),
-  customerPartners: (externalUserid) => call<PartnerSummary[]>('customer_partners', { externalUserid }),
-  listGroups: () => call<GroupSummary[]>('list_groups'),
+  // Browsing: the `crates/api` browse functions, registered under their own names; arguments
+  // in camelCase as Tauri expects. Results pass through `adapt` into the UI's view types.
+  orgOverview: () => call<api.Directory>('directory').then(adapt.orgOverview),
+  employeePartners: (userid) => call<api.Partners>('partners', { participant: userid }).then(adapt.partners),
+  listCustomers: () => call<api.CustomerRow[]>('customers').then(adapt.customers),
+  customerPartners: (externalUserid) =>
+    call<api.Partners>('partners', { participant: externalUserid }).then(adapt.partners),
+  listGroups: () => call<api.GroupRow[]>('groups').then(adapt.groups),
 
-  conversationInfo: (conversation) => call<ConversationInfo>('conversation_info', { conversation }),
-  conversationPage: (request) => call<ConversationPage>('conversation_page', { request }),
+  conversationInfo: (conversation) =>
+    call<api.ConversationInfo>('conversation', { conversation }).then(adapt.conversationInfo),
+  conversationPage: ({ conversation, anchor, limit }) =>
+    call<api.ConversationPage>('conversation_page', { conversation, at: adapt.pageAt(anchor), limit }).then(
+      adapt.conversationPage,
+    ),
 
-  customerDetails: (externalUserid) => call<CustomerDetails>('customer_details', { externalUserid }),
-  employeeDetails: (userid) => call<EmployeeDetails>('employee_details', { userid }),
+  customerDetails: (externalUserid) =>
+    call<api.CustomerDetails>('customer_details', { customer: externalUserid }).then(adapt.customerDetails),
+  employeeDetails: (userid) => call<api.EmployeeDetails>('employee_details', { userid }).then(adapt.employeeDetails),
 
   mediaUrl: (request) => call<string | null>('media_url', { request }),
   saveMediaCopy: (request) => call<string | null>('save_media_copy', { request }),

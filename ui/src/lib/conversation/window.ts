@@ -15,5 +15,5 @@ export function entryTime(entry: ConversationEntry): number {
 }
 
 export function cursorOf(entry: ConversationEntry): Cursor {
-  return { time: entryTime(entry), id: entry.entry === 'message' ? entry.message.msgid : entry.id };
+  return entry.entry === 'message' ? entry.cursor : { time: entry.time, id: entry.id };
 }

@@ -102,7 +102,7 @@ export const en: Messages = {
     latest: 'Latest',
     details: 'Details',
     readOnly: 'Read-only: the employee has left',
-    dismissed: (date) => `Group dissolved on ${date}`,
+    dismissed: 'Group dissolved',
     messages: (n) => `${n.toLocaleString('en')} messages`,
     wechat: '@WeChat',
     revoked: (name) => `${name} recalled a message`,
@@ -222,6 +222,7 @@ export const en: Messages = {
     position: 'Position',
     departments: 'Departments',
     statuses: { active: 'active', disabled: 'disabled', inactive: 'not activated', departed: 'departed' },
+    customers: 'Customers',
     counts: 'Counts',
   },
   sync: {

@@ -89,7 +89,7 @@ export interface Messages {
     latest: string;
     details: string;
     readOnly: string;
-    dismissed: (date: string) => string;
+    dismissed: string;
     messages: (n: number) => string;
     wechat: string;
     revoked: (name: string) => string;
@@ -189,6 +189,7 @@ export interface Messages {
     position: string;
     departments: string;
     statuses: Record<string, string>;
+    customers: string;
     counts: string;
   };
   sync: {

@@ -102,7 +102,7 @@ export const zhCN: Messages = {
     latest: '最新消息',
     details: '详情',
     readOnly: '只读：员工已离职',
-    dismissed: (date) => `群聊已于 ${date} 解散`,
+    dismissed: '群聊已解散',
     messages: (n) => `共 ${n.toLocaleString('zh-CN')} 条消息`,
     wechat: '@微信',
     revoked: (name) => `${name} 撤回了一条消息`,
@@ -221,6 +221,7 @@ export const zhCN: Messages = {
     position: '职务',
     departments: '部门',
     statuses: { active: '在职', disabled: '已停用', inactive: '未激活', departed: '已离职' },
+    customers: '客户数',
     counts: '统计',
   },
   sync: {

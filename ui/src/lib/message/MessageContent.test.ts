@@ -176,3 +176,16 @@ describe('MessageContent', () => {
     i18n.setLocale('zh-CN');
   });
 });
+
+describe('MessageContent with 64-bit fields as strings (how the API sends them)', () => {
+  it('reads sizes, durations and amounts given as strings', () => {
+    const { container, unmount } = show({ msgtype: 'file', filename: 'a.pdf', fileext: 'pdf', filesize: '2411724', sdkfileid: 'f' });
+    expect(container).toHaveTextContent('2.3 MB');
+    unmount();
+    const voice = show({ msgtype: 'voice', play_length: '12', voice_size: '6810', sdkfileid: 'v' });
+    expect(voice.container).toHaveTextContent('0:12');
+    voice.unmount();
+    const packet = show({ msgtype: 'redpacket', type: 1, wish: '', totalcnt: 1, totalamount: '8888' });
+    expect(packet.container).toHaveTextContent('¥88.88');
+  });
+});

@@ -1,5 +1,6 @@
 // Dates, sizes and durations as reviewers read them: zh-CN conventions (2026年11月21日 14:05) by
 // default, English on request. Times are shown in the machine's local time zone.
+import type { U64 } from '../backend';
 import type { Locale } from '../i18n/index.svelte';
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -62,8 +63,10 @@ export function formatSeparator(ms: number, now: number, locale: Locale): string
 }
 
 /** `2.3 MB`, `48 KB`, `512 B`. */
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes == null) return '—';
+export function formatBytes(size: U64 | null | undefined): string {
+  if (size == null || size === '') return '—';
+  const bytes = Number(size);
+  if (!Number.isFinite(bytes)) return String(size);
   if (bytes < 1024) return `${bytes} B`;
   const units = ['KB', 'MB', 'GB', 'TB'];
   let value = bytes / 1024;
@@ -76,8 +79,10 @@ export function formatBytes(bytes: number | null | undefined): string {
 }
 
 /** `1:05`, `12"` style durations from seconds: `m:ss`. */
-export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds == null) return '—';
+export function formatDuration(length: U64 | null | undefined): string {
+  if (length == null || length === '') return '—';
+  const seconds = Number(length);
+  if (!Number.isFinite(seconds)) return String(length);
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = Math.floor(seconds % 60);
@@ -85,8 +90,9 @@ export function formatDuration(seconds: number | null | undefined): string {
 }
 
 /** Amount in fen (分) as yuan: `¥88.88`. */
-export function formatYuan(fen: number): string {
-  return `¥${(fen / 100).toFixed(2)}`;
+export function formatYuan(amount: U64): string {
+  const fen = Number(amount);
+  return Number.isFinite(fen) ? `¥${(fen / 100).toFixed(2)}` : `${String(amount)} 分`;
 }
 
 /** Value for an `<input type="date">` (local day). */
