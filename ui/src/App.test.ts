@@ -142,6 +142,11 @@ describe('start-up', () => {
     await user.click(await screen.findByRole('button', { name: /总部存档/ }));
     expect(await screen.findByTestId('entity-list')).toBeInTheDocument();
     expect(await screen.findByTestId('sync-strip')).toBeInTheDocument();
+
+    // Locking closes the session and returns to the picker.
+    await user.click(screen.getByRole('button', { name: '锁定' }));
+    expect(await screen.findByRole('button', { name: /总部存档/ })).toBeInTheDocument();
+    expect(screen.queryByTestId('entity-list')).toBeNull();
   });
 
   it('goes straight to browsing when a session is open', async () => {
