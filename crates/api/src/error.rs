@@ -1,10 +1,11 @@
 //! The one error that crosses IPC, HTTP and the CLI.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 /// What went wrong, as a caller that acts on it needs to know. Add a code only when a consumer
 /// branches on it; everything else is `internal` with a message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The input is wrong (a malformed query, an id that does not parse, an empty required field):
@@ -33,7 +34,7 @@ pub enum ErrorCode {
 }
 
 /// An API failure: a code for the caller's logic and a message for the person.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS, thiserror::Error)]
 #[error("{message}")]
 pub struct ApiError {
     /// What kind of failure.

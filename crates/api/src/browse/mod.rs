@@ -11,7 +11,7 @@ mod org;
 mod partners;
 mod people;
 
-pub use content::wire_content;
+pub use content::{U64_FIELDS, wire_content};
 pub use conversation::{
     ConversationInfo, ConversationKind, ConversationPage, HitView, MediaView, MessageView, OriginalMessage,
     PageAnchor, PageAt, Revocation, conversation, conversation_page,

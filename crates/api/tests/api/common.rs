@@ -1,0 +1,38 @@
+//! One demo profile per test binary, opened as a `Session`.
+
+use std::sync::OnceLock;
+
+use dossier_api::Session;
+
+const PASS: &str = "api test";
+
+/// The shared session (a demo archive of 4,000 lines from 10 employees, hits planted).
+pub fn session() -> Session {
+    static SESSION: OnceLock<Session> = OnceLock::new();
+    SESSION
+        .get_or_init(|| {
+            // Leaked on purpose: the profile lives as long as the test binary.
+            let dir = Box::leak(Box::new(tempfile::tempdir().unwrap()));
+            let path = dir.path().join("profile");
+            let (vault, _) = dossier_api::fixture::demo_profile(&path, PASS, 10, 4_000).unwrap();
+            Session::from_vault(vault).unwrap()
+        })
+        .clone()
+}
+
+/// Rows of a read-only SQL query over the session's database (for brute-force expectations).
+pub fn rows<T>(
+    sql: &str,
+    f: impl Fn(&dossier_vault::rusqlite::Row<'_>) -> dossier_vault::rusqlite::Result<T>,
+) -> Vec<T> {
+    use dossier_vault::Queries;
+    session()
+        .vault()
+        .db()
+        .read(|r| {
+            let mut stmt = r.sql().prepare(sql)?;
+            let out = stmt.query_map([], |row| f(row))?.collect::<Result<Vec<_>, _>>()?;
+            Ok(out)
+        })
+        .unwrap()
+}

@@ -1,0 +1,8 @@
+//! The api's integration tests (one binary): browsing and search over a demo profile in a real
+//! vault and index, and the generated TypeScript types.
+
+mod browse;
+mod common;
+mod content;
+mod search;
+mod ts;

@@ -1,0 +1,725 @@
+// Generated from the Rust DTOs of crates/api by `cargo test -p dossier-api --test api ts`.
+// Do not edit: CI fails when this file is stale. 64-bit integers cross as strings.
+
+export type ErrorCode = "bad_input" | "wrong_passphrase" | "not_found" | "busy" | "lease_expired" | "sign_in_required" | "forbidden" | "conflict" | "offline" | "integrity" | "internal";
+
+export type ApiError = { 
+/**
+ * What kind of failure.
+ */
+code: ErrorCode, 
+/**
+ * What happened, for the person at the keyboard (never message content).
+ */
+message: string, };
+
+export type ProfileSummary = { 
+/**
+ * The profile's id.
+ */
+profile_id: string, 
+/**
+ * Cached messages.
+ */
+messages: number, 
+/**
+ * Conversations.
+ */
+conversations: number, 
+/**
+ * Employees in the cached org.
+ */
+employees: number, 
+/**
+ * External contacts.
+ */
+customers: number, 
+/**
+ * Groups.
+ */
+groups: number, 
+/**
+ * The last applied change-feed seq (kept below 2^53 by the server's counter).
+ */
+cursor: number, };
+
+export type ChatStats = { 
+/**
+ * Conversations.
+ */
+conversations: number, 
+/**
+ * Conversations with at least one hit.
+ */
+conversations_with_hits: number, 
+/**
+ * Hits (sensitive words and behaviours) over all of them.
+ */
+hits: number, 
+/**
+ * Messages with at least one hit.
+ */
+hit_messages: number, 
+/**
+ * Latest message time, ms.
+ */
+last_time: number | null, };
+
+export type EmployeeRow = { 
+/**
+ * userid.
+ */
+userid: string, 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Position.
+ */
+position: string, 
+/**
+ * Departments (ids).
+ */
+departments: Array<number>, 
+/**
+ * Main department.
+ */
+main_department: number | null, 
+/**
+ * `active`, `disabled`, `inactive`, `departed` or `other`.
+ */
+status: string, 
+/**
+ * Departed (or disabled): shown apart and opened read-only.
+ */
+departed: boolean, 
+/**
+ * Their conversations and hits.
+ */
+stats: ChatStats, };
+
+export type DepartmentNode = { 
+/**
+ * Department id.
+ */
+id: number, 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Sub-departments, in the org's order.
+ */
+children: Array<DepartmentNode>, 
+/**
+ * Employees in this department (not departed), by name.
+ */
+employees: Array<string>, };
+
+export type Directory = { 
+/**
+ * Root departments.
+ */
+departments: Array<DepartmentNode>, 
+/**
+ * Current employees, by name.
+ */
+employees: Array<EmployeeRow>, 
+/**
+ * Departed or disabled employees, by name (read-only).
+ */
+departed: Array<EmployeeRow>, };
+
+export type Side = "employee" | "customer" | "robot";
+
+export type Person = { 
+/**
+ * The WeCom id (userid or external userid).
+ */
+id: string, 
+/**
+ * The name the org or the contact record gives, or the id when neither knows it.
+ */
+name: string, 
+/**
+ * Employee, customer or robot.
+ */
+side: Side, };
+
+export type Partner = { 
+/**
+ * The conversation key (pass it to `conversation_page`).
+ */
+conversation: string, 
+/**
+ * The other person of a single chat; `None` for a group.
+ */
+person: Person | null, 
+/**
+ * The group id, for a group chat.
+ */
+roomid: string | null, 
+/**
+ * The other person's name, or the group's name.
+ */
+name: string, 
+/**
+ * The group was dissolved.
+ */
+dismissed: boolean, 
+/**
+ * Cached messages.
+ */
+messages: number, 
+/**
+ * Latest message time, ms.
+ */
+last_time: number, 
+/**
+ * Hits in the conversation.
+ */
+hits: number, 
+/**
+ * Messages with hits.
+ */
+hit_messages: number, };
+
+export type Partners = { 
+/**
+ * Whose partners these are.
+ */
+of: Person, 
+/**
+ * Customers (single chats with external contacts).
+ */
+customers: Array<Partner>, 
+/**
+ * Employees (colleagues, or a customer's employees).
+ */
+employees: Array<Partner>, 
+/**
+ * Groups.
+ */
+groups: Array<Partner>, };
+
+export type CustomerRow = { 
+/**
+ * The customer.
+ */
+person: Person, 
+/**
+ * Their corp, when they are another corp's WeCom user.
+ */
+corp_name: string | null, 
+/**
+ * Employees who added them.
+ */
+followers: Array<string>, 
+/**
+ * Their conversations and hits.
+ */
+stats: ChatStats, };
+
+export type GroupRow = { 
+/**
+ * The conversation key.
+ */
+conversation: string, 
+/**
+ * Group id.
+ */
+roomid: string, 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * The owner.
+ */
+owner: Person, 
+/**
+ * Members (employees and customers).
+ */
+members: number, 
+/**
+ * Customers among the members.
+ */
+customers: number, 
+/**
+ * Dissolved at, seconds, when dissolved.
+ */
+dismissed_at: number | null, 
+/**
+ * Cached messages.
+ */
+messages: number, 
+/**
+ * Latest message time, ms (`null` when nothing is cached).
+ */
+last_time: number | null, 
+/**
+ * Hits in the group.
+ */
+hits: number, };
+
+export type ConversationKind = "single" | "group";
+
+export type ConversationInfo = { 
+/**
+ * The conversation key.
+ */
+conversation: string, 
+/**
+ * Single or group.
+ */
+kind: ConversationKind, 
+/**
+ * The other person's name (seen from the first participant) or the group's name.
+ */
+title: string, 
+/**
+ * Both people of a single chat; the members of a group.
+ */
+participants: Array<Person>, 
+/**
+ * The group was dissolved.
+ */
+dismissed: boolean, 
+/**
+ * Cached messages.
+ */
+messages: number, 
+/**
+ * Oldest message time, ms.
+ */
+first_time: number, 
+/**
+ * Newest message time, ms.
+ */
+last_time: number, 
+/**
+ * Hits.
+ */
+hits: number, };
+
+export type PageAnchor = { 
+/**
+ * Message time, ms.
+ */
+msgtime: number, 
+/**
+ * Row id.
+ */
+id: number, };
+
+export type PageAt = { "at": "newest" } | { "at": "oldest" } | { "at": "before", 
+/**
+ * The oldest message shown.
+ */
+anchor: PageAnchor, } | { "at": "after", 
+/**
+ * The newest message shown.
+ */
+anchor: PageAnchor, } | { "at": "around", 
+/**
+ * The message.
+ */
+msgid: string, } | { "at": "date", 
+/**
+ * Time, ms.
+ */
+time: number, };
+
+export type ConversationPage = { 
+/**
+ * The messages, oldest first.
+ */
+messages: Array<MessageView>, 
+/**
+ * Older messages exist before the first one.
+ */
+more_before: boolean, 
+/**
+ * Newer messages exist after the last one.
+ */
+more_after: boolean, 
+/**
+ * The message to scroll to (`Around`: that message; `Date`: the first at or after the time).
+ */
+focus: string | null, };
+
+export type HitView = { 
+/**
+ * Rule or detector name.
+ */
+rule: string, 
+/**
+ * `word`, `phone`, `wechat`, … (model `HitKind`).
+ */
+kind: string, 
+/**
+ * A behaviour hit (contact hand-out, red packet, …) rather than a lexicon word.
+ */
+behaviour: boolean, 
+/**
+ * `low`, `medium` or `high`.
+ */
+severity: string, 
+/**
+ * The word matched or the value found.
+ */
+word: string | null, 
+/**
+ * First character of `text` (Unicode scalar values).
+ */
+start: number, 
+/**
+ * One past the last character.
+ */
+end: number, };
+
+export type MediaView = { 
+/**
+ * The SDK file id (the media's id in the profile).
+ */
+sdkfileid: string, 
+/**
+ * Size in bytes as the message states it (a 64-bit number, as a string).
+ */
+size: string | null, 
+/**
+ * File name, for files.
+ */
+name: string | null, 
+/**
+ * The media is in the cache.
+ */
+stored: boolean, 
+/**
+ * MIME type when known.
+ */
+mime: string | null, 
+/**
+ * A thumbnail exists.
+ */
+thumbnail: boolean, };
+
+export type Revocation = { 
+/**
+ * When the revoke record was sent, ms.
+ */
+at: number, };
+
+export type OriginalMessage = { 
+/**
+ * Its msgid.
+ */
+msgid: string, 
+/**
+ * Whether the cache holds it (it may lie outside the synced slice).
+ */
+found: boolean, 
+/**
+ * Its msgtype.
+ */
+msgtype: string | null, 
+/**
+ * Its text.
+ */
+text: string | null, 
+/**
+ * Its typed content (see `MessageView.content`).
+ */
+content: Record<string, unknown> | null, };
+
+export type MessageView = { 
+/**
+ * Row id (anchors pages).
+ */
+id: number, 
+/**
+ * The WeCom msgid.
+ */
+msgid: string, 
+/**
+ * The archive seq, a 64-bit number as a string.
+ */
+seq: string | null, 
+/**
+ * Time, ms.
+ */
+msgtime: number, 
+/**
+ * Who sent it.
+ */
+sender: Person, 
+/**
+ * `send`, `recall`, `switch` or another action as sent.
+ */
+action: string, 
+/**
+ * The msgtype (`switch` for switch records, the sent name for unknown types).
+ */
+msgtype: string, 
+/**
+ * The text reviewers read and rules scan (hit spans count its characters).
+ */
+text: string, 
+/**
+ * The typed content: the model's JSON tagged by `msgtype`, 64-bit fields as strings;
+ * an unknown type as `{msgtype: "unknown", name, raw}` with the whole record.
+ */
+content: Record<string, unknown>, 
+/**
+ * Set when this message was recalled (shown with its content, marked).
+ */
+revoked: Revocation | null, 
+/**
+ * For a revoke record: the recalled message and its original content.
+ */
+revokes: OriginalMessage | null, 
+/**
+ * Rule hits, by position.
+ */
+hits: Array<HitView>, 
+/**
+ * Annotations on the message.
+ */
+annotations: number, 
+/**
+ * The media it refers to.
+ */
+media: MediaView | null, };
+
+export type TagView = { 
+/**
+ * Tag group.
+ */
+group: string, 
+/**
+ * Tag name.
+ */
+name: string, };
+
+export type Follower = { 
+/**
+ * The employee.
+ */
+employee: Person, 
+/**
+ * Their remark for the customer.
+ */
+remark: string, 
+/**
+ * Their description.
+ */
+description: string, 
+/**
+ * When they added the customer, seconds.
+ */
+added_at: number, 
+/**
+ * WeCom's `add_way` code (how they were added: QR code, search, card, …).
+ */
+add_way: number | null, 
+/**
+ * The channel `state` the add came through.
+ */
+source: string | null, 
+/**
+ * Who performed the add (`oper_userid`).
+ */
+added_by: string | null, 
+/**
+ * Tags the employee set.
+ */
+tags: Array<TagView>, };
+
+export type DeletionKind = "employee_deleted_customer" | "customer_deleted_employee" | "transfer_failed";
+
+export type DeletionEvent = { 
+/**
+ * When, seconds.
+ */
+time: number, 
+/**
+ * What happened.
+ */
+kind: DeletionKind, 
+/**
+ * The employee.
+ */
+employee: Person, 
+/**
+ * The source or failure reason WeCom gave.
+ */
+detail: string | null, };
+
+export type CustomerStatus = "active" | "deleted";
+
+export type CustomerDetails = { 
+/**
+ * The customer.
+ */
+person: Person, 
+/**
+ * 1 WeChat user, 2 WeCom user (`null` when no contact record is cached).
+ */
+contact_kind: number | null, 
+/**
+ * Their corp.
+ */
+corp_name: string | null, 
+/**
+ * Their corp's full name.
+ */
+corp_full_name: string | null, 
+/**
+ * Their position.
+ */
+position: string | null, 
+/**
+ * 0 unknown, 1 male, 2 female.
+ */
+gender: number | null, 
+/**
+ * Employees who added them.
+ */
+followers: Array<Follower>, 
+/**
+ * Deletions and failed transfers, oldest first.
+ */
+deletions: Array<DeletionEvent>, 
+/**
+ * Active or deleted.
+ */
+status: CustomerStatus, 
+/**
+ * Their conversations and hits.
+ */
+stats: ChatStats, };
+
+export type EmployeeDetails = { 
+/**
+ * The employee with their counts.
+ */
+employee: EmployeeRow, 
+/**
+ * Their departments' names, in `employee.departments` order.
+ */
+department_names: Array<string>, 
+/**
+ * Customers they have as contacts.
+ */
+customers: number, };
+
+export type SearchSort = "newest" | "relevance";
+
+export type TextSpan = { 
+/**
+ * First character.
+ */
+start: number, 
+/**
+ * One past the last character.
+ */
+end: number, };
+
+export type SnippetView = { 
+/**
+ * The window's text.
+ */
+text: string, 
+/**
+ * Highlights in `text`.
+ */
+spans: Array<TextSpan>, 
+/**
+ * Text was cut before the window (show an ellipsis).
+ */
+cut_start: boolean, 
+/**
+ * Text was cut after it.
+ */
+cut_end: boolean, };
+
+export type SearchHit = { 
+/**
+ * The msgid.
+ */
+msgid: string, 
+/**
+ * Row id (a `PageAnchor` with `msgtime`).
+ */
+id: number, 
+/**
+ * The conversation key (open with `conversation_page` at `{at: "around", msgid}`).
+ */
+conversation: string, 
+/**
+ * Time, ms.
+ */
+msgtime: number, 
+/**
+ * The sender (id and side; the name is the id: look names up in the directory).
+ */
+sender: Person, 
+/**
+ * The msgtype.
+ */
+msgtype: string, 
+/**
+ * Highlights in the whole message text.
+ */
+spans: Array<TextSpan>, 
+/**
+ * The context window.
+ */
+snippet: SnippetView, 
+/**
+ * Relevance score (relevance order only).
+ */
+score: number | null, };
+
+export type FacetCount = { 
+/**
+ * The value (a userid, a msgtype).
+ */
+value: string, 
+/**
+ * Hits with it.
+ */
+count: number, };
+
+export type SearchFacets = { 
+/**
+ * Per employee taking part.
+ */
+employee: Array<FacetCount>, 
+/**
+ * Per msgtype.
+ */
+msgtype: Array<FacetCount>, };
+
+export type SearchPage = { 
+/**
+ * Hits of the whole query; every one is reachable by paging.
+ */
+total: number, 
+/**
+ * The page (0-based) and its size as asked.
+ */
+page: number, 
+/**
+ * Page size.
+ */
+page_size: number, 
+/**
+ * This page's hits.
+ */
+hits: Array<SearchHit>, 
+/**
+ * Facet counts (computed with the first page only; `null` on later pages).
+ */
+facets: SearchFacets | null, };
