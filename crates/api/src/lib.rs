@@ -17,6 +17,8 @@ mod error;
 pub mod fixture;
 pub mod search;
 mod session;
+pub mod status;
+pub mod sync;
 
 pub use error::{ApiError, ErrorCode, Result};
 pub use session::{ProfileArgs, Session};

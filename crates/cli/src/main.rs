@@ -30,6 +30,10 @@ enum Command {
     Server(server::ServerArgs),
     /// Search the cached archive of a profile (exact substring recall; see `--help` for the query language).
     Search(client::search::SearchArgs),
+    /// Sign in to an archive server and sync a profile (created on first use) with the permitted slice.
+    Sync(client::sync::SyncArgs),
+    /// What a profile holds: counts, last seq and sync, lease, outbox.
+    Status(client::status::StatusArgs),
 }
 
 fn main() -> ExitCode {
@@ -39,5 +43,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => rules::run(args),
         Command::Server(args) => server::run(args),
         Command::Search(args) => client::search::run(args),
+        Command::Sync(args) => client::sync::run(args),
+        Command::Status(args) => client::status::run(args),
     }
 }

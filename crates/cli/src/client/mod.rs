@@ -9,6 +9,8 @@ use dossier_api::{ProfileArgs, Session};
 use dossier_vault::Passphrase;
 
 pub mod search;
+pub mod status;
+pub mod sync;
 
 /// `--profile DIR [--passphrase-env VAR]`, shared by every client command.
 #[derive(Args, Debug, Clone)]

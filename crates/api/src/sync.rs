@@ -1,0 +1,251 @@
+//! Sync with the archive server: sign in (or resume the stored session), upload the outbox, pull
+//! the feed into the vault and index, report progress. The work is `dossier_sync`'s; this is the
+//! boundary (DTOs, errors, the blocking pool).
+
+use std::path::PathBuf;
+
+use dossier_sync::{Client, ClientOptions, Phase, Progress, SyncOptions};
+use dossier_vault::{CreateOptions, Profile};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::{ApiError, ErrorCode, Result};
+use crate::session::{ProfileArgs, Session};
+
+impl From<dossier_sync::Error> for ApiError {
+    fn from(e: dossier_sync::Error) -> Self {
+        use dossier_sync::Error as E;
+        let code = match &e {
+            E::Unauthorized(_) | E::NotSignedIn | E::Throttled(_) => ErrorCode::SignInRequired,
+            E::Forbidden(_) => ErrorCode::Forbidden,
+            E::Unavailable { .. } => ErrorCode::Offline,
+            E::LeaseExpired { .. } => ErrorCode::LeaseExpired,
+            E::Url(_) | E::OtherAccount { .. } => ErrorCode::BadInput,
+            E::MediaCorrupt { .. } => ErrorCode::Integrity,
+            E::Vault(_) | E::Search(_) => {
+                return match e {
+                    E::Vault(v) => v.into(),
+                    E::Search(s) => s.into(),
+                    _ => unreachable!("matched above"),
+                };
+            }
+            E::Server { .. } | E::Protocol(_) | E::Internal(_) => ErrorCode::Internal,
+        };
+        if code == ErrorCode::Internal {
+            tracing::error!(error = %e, "sync failure");
+        }
+        ApiError::new(code, e.to_string())
+    }
+}
+
+/// Where to sync from and as whom.
+#[derive(Clone)]
+pub struct SyncRequest {
+    /// Server URL (`https://host:port`; plain `http://` only for a server on this machine).
+    pub server: String,
+    /// Account name.
+    pub user: String,
+    /// The password, to sign in afresh; `None` resumes the session stored in the profile.
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for SyncRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncRequest")
+            .field("server", &self.server)
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One progress report of a running sync.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct SyncProgress {
+    /// `recovering`, `syncing`, `finishing` or `done`.
+    pub phase: String,
+    /// Feed records applied in this run.
+    #[ts(type = "number")]
+    pub records: u64,
+    /// Messages among them.
+    #[ts(type = "number")]
+    pub messages: u64,
+    /// Bytes received (compressed).
+    #[ts(type = "number")]
+    pub bytes: u64,
+    /// The profile's cursor (kept below 2^53 by the server's counter).
+    #[ts(type = "number")]
+    pub cursor: i64,
+    /// The server's newest seq as last reported.
+    #[ts(type = "number")]
+    pub head: i64,
+    /// Messages per second.
+    pub rate: f64,
+    /// Seconds left, when they can be told.
+    pub eta_secs: Option<f64>,
+    /// Fraction of this run done, 0..=1.
+    pub fraction: f64,
+}
+
+impl From<&Progress> for SyncProgress {
+    fn from(p: &Progress) -> Self {
+        SyncProgress {
+            phase: match p.phase {
+                Phase::Recovering => "recovering",
+                Phase::Syncing => "syncing",
+                Phase::Finishing => "finishing",
+                Phase::Done => "done",
+            }
+            .into(),
+            records: p.records,
+            messages: p.messages,
+            bytes: p.bytes,
+            cursor: p.cursor,
+            head: p.head,
+            rate: p.rate,
+            eta_secs: p.eta.map(|d| d.as_secs_f64()),
+            fraction: p.fraction(),
+        }
+    }
+}
+
+/// What a sync did.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, TS)]
+pub struct SyncSummary {
+    /// The profile was created by this sync.
+    pub created: bool,
+    /// Feed records applied.
+    #[ts(type = "number")]
+    pub records: u64,
+    /// Messages among them.
+    #[ts(type = "number")]
+    pub messages: u64,
+    /// Bytes received.
+    #[ts(type = "number")]
+    pub bytes: u64,
+    /// Messages purged by grant changes.
+    #[ts(type = "number")]
+    pub purged: u64,
+    /// Transient failures retried.
+    pub retries: u32,
+    /// The cursor at the end.
+    #[ts(type = "number")]
+    pub cursor: i64,
+    /// Wall time, seconds.
+    pub seconds: f64,
+    /// Annotation writes the server accepted from the outbox.
+    pub uploaded: u32,
+    /// Annotation writes that came back as conflicts (both versions kept).
+    pub conflicts: u32,
+    /// Audit records uploaded.
+    pub audit_uploaded: u32,
+}
+
+/// Signs `client` in: with the password when given, else with the session stored in the profile.
+fn sign_in(session: &Session, client: &Client, req: &SyncRequest) -> Result<()> {
+    match &req.password {
+        Some(pw) => {
+            // On a blocking-pool thread: wait for the sign-in on the runtime.
+            tokio::runtime::Handle::current().block_on(client.login(&req.user, pw))?;
+        }
+        None => {
+            if !dossier_sync::session::restore(session.vault(), client)? {
+                return Err(ApiError::new(
+                    ErrorCode::SignInRequired,
+                    "this profile has no stored session for this server; sign in with a password",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run(
+    session: &Session,
+    req: &SyncRequest,
+    runtime: tokio::runtime::Handle,
+    progress: &(dyn Fn(&SyncProgress) + Send + Sync),
+) -> Result<SyncSummary> {
+    let client = Client::new(&req.server, ClientOptions::default(), runtime)?;
+    sign_in(session, &client, req)?;
+    let vault = session.vault();
+    // Upload first, so the feed brings the server's copies of our own writes back.
+    let pushed = dossier_sync::outbox::push_outbox(vault, &client)?;
+    let report = dossier_sync::sync(vault, session.index(), &client, &SyncOptions::default(), &|p| {
+        progress(&SyncProgress::from(p))
+    })?;
+    Ok(SyncSummary {
+        created: false,
+        records: report.records,
+        messages: report.messages,
+        bytes: report.bytes,
+        purged: report.purged,
+        retries: report.retries,
+        cursor: report.cursor,
+        seconds: report.elapsed.as_secs_f64(),
+        uploaded: pushed.accepted as u32,
+        conflicts: pushed.conflicts as u32,
+        audit_uploaded: pushed.audit as u32,
+    })
+}
+
+/// Syncs an open profile.
+#[tracing::instrument(skip_all, err, fields(server = %req.server))]
+pub async fn sync_session(
+    session: &Session,
+    req: SyncRequest,
+    progress: impl Fn(&SyncProgress) + Send + Sync + 'static,
+) -> Result<SyncSummary> {
+    let runtime = tokio::runtime::Handle::current();
+    session.blocking(move |s| run(s, &req, runtime, &progress)).await
+}
+
+/// Opens the profile at `profile.dir` — creating it on first use, protected as `profile` says
+/// (passphrase, or the OS credential store) — and syncs it. Returns the open session.
+#[tracing::instrument(skip_all, err, fields(server = %req.server, dir = %profile.dir.display()))]
+pub async fn sync_profile(
+    profile: ProfileArgs,
+    req: SyncRequest,
+    progress: impl Fn(&SyncProgress) + Send + Sync + 'static,
+) -> Result<(Session, SyncSummary)> {
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        let dir: PathBuf = profile.dir.clone();
+        let created = !Profile::exists(&dir);
+        if created && req.password.is_none() {
+            return Err(ApiError::new(
+                ErrorCode::SignInRequired,
+                "a new profile needs a sign-in with a password",
+            ));
+        }
+        let vault = if created {
+            Profile::create(&dir, profile.key_source(), &CreateOptions::default())?
+        } else {
+            Profile::open(&dir)?.unlock(profile.key_source())?
+        };
+        let session = Session::from_vault(vault)?;
+        let mut summary = run(&session, &req, runtime, &progress)?;
+        summary.created = created;
+        Ok((session, summary))
+    })
+    .await?
+}
+
+/// Refuses a slice past its offline lease ([`ErrorCode::LeaseExpired`]) until a sync succeeds.
+/// Call before serving reads of a cached slice.
+pub fn check_lease(session: &Session) -> Result<()> {
+    Ok(dossier_sync::check_lease(session.vault())?)
+}
+
+/// Prefetches media of cached messages within `budget` bytes (run it in the background after a
+/// sync). Returns the files and bytes stored.
+pub async fn prefetch_media(session: &Session, req: SyncRequest, budget: u64) -> Result<(u32, u64)> {
+    let runtime = tokio::runtime::Handle::current();
+    session
+        .blocking(move |s| {
+            let client = Client::new(&req.server, ClientOptions::default(), runtime)?;
+            sign_in(s, &client, &req)?;
+            let done = dossier_sync::media::prefetch_media(s.vault(), &client, budget)?;
+            Ok((done.files as u32, done.bytes))
+        })
+        .await
+}
