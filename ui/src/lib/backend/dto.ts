@@ -243,12 +243,22 @@ export type ConversationEntry =
       cursor: Cursor;
       /** The sender with a display name, when the backend resolved it. */
       sender: Participant | null;
+      /** What the cache knows of the message's media file, when the backend said. */
+      media?: MediaInfo | null;
       /** Set on a message that was later recalled: when (milliseconds). */
       recalled_at: number | null;
       /** On a `revoke` record: the recalled message, so its content stays visible. */
       original: Message | null;
     }
   | { entry: 'system'; id: string; time: number; line: SystemLine };
+
+/** A message's media file as the cache knows it. */
+export interface MediaInfo {
+  /** The file is in the local cache. */
+  stored: boolean;
+  /** MIME type, when known (`audio/amr`, `video/mp4` …). */
+  mime: string | null;
+}
 
 /** A position between entries: the order key of an entry (time, then an id the backend chose). */
 export interface Cursor {

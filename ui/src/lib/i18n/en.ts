@@ -131,6 +131,7 @@ export const en: Messages = {
     savedTo: (path) => `Saved to ${path}`,
     voice: 'Voice',
     video: 'Video',
+    videoNoPlayback: 'This video format cannot be played in the app; save a copy and open it in a player',
     voiceNoPlayback: 'AMR/silk audio cannot be played in the app; save a copy and open it in a player',
     meetingVoiceCall: 'Audio meeting recording',
     voipDocShare: 'File shared in a call',

@@ -117,6 +117,7 @@ export interface Messages {
     savedTo: (path: string) => string;
     voice: string;
     video: string;
+    videoNoPlayback: string;
     voiceNoPlayback: string;
     meetingVoiceCall: string;
     voipDocShare: string;

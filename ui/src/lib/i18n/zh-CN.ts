@@ -130,6 +130,7 @@ export const zhCN: Messages = {
     savedTo: (path) => `已保存到 ${path}`,
     voice: '语音',
     video: '视频',
+    videoNoPlayback: '此视频格式无法在应用内播放，可另存副本后用播放器打开',
     voiceNoPlayback: 'AMR/silk 格式无法在应用内播放，可另存副本后用播放器打开',
     meetingVoiceCall: '音频会议录音',
     voipDocShare: '通话中共享的文件',

@@ -1,6 +1,6 @@
-import { fireEvent, screen, within } from '@testing-library/svelte';
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { Content } from '../backend';
 import { i18n } from '../i18n/index.svelte';
@@ -161,12 +161,45 @@ describe('MessageContent', () => {
     expect(await screen.findByText(/文件不在本地缓存中/)).toBeInTheDocument();
   });
 
-  it('plays a video from the media URL', async () => {
-    const backend = fakeBackend({ mediaUrl: () => Promise.resolve('dossier-media://localhost/video-1') });
-    const { container } = show(SAMPLES.video!, backend);
-    await screen.findByText('视频');
-    await new Promise((r) => setTimeout(r, 0));
-    expect(container.querySelector('video')).toHaveAttribute('src', 'dossier-media://localhost/video-1');
+  describe('playback', () => {
+    // jsdom plays nothing; the webviews play MP4 and MP3 but not AMR or silk.
+    beforeEach(() => {
+      vi.spyOn(HTMLMediaElement.prototype, 'canPlayType').mockImplementation((type: string) =>
+        ['video/mp4', 'audio/mpeg'].includes(type) ? 'maybe' : '',
+      );
+    });
+    afterEach(() => vi.restoreAllMocks());
+
+    const url = (id: string) => fakeBackend({ mediaUrl: () => Promise.resolve(`dossier-media://localhost/${id}`) });
+
+    it('plays a video from the media URL', async () => {
+      const { container } = show(SAMPLES.video!, url('video-1'));
+      await waitFor(() => expect(container.querySelector('video')).toHaveAttribute('src', 'dossier-media://localhost/video-1'));
+    });
+
+    it('says AMR voice cannot be played, and asks for no URL', async () => {
+      const backend = url('voice-1');
+      const { container } = renderWith(MessageContent, { content: SAMPLES.voice!, msgid: 'v', media: { stored: true, mime: 'audio/amr' } }, backend);
+      expect(container).toHaveTextContent('AMR/silk 格式无法在应用内播放');
+      expect(container.querySelector('audio')).toBeNull();
+    });
+
+    it('plays voice in a format the webview plays', async () => {
+      const { container } = renderWith(
+        MessageContent,
+        { content: SAMPLES.voice!, msgid: 'v', media: { stored: true, mime: 'audio/mpeg' } },
+        url('voice-1'),
+      );
+      await waitFor(() => expect(container.querySelector('audio')).toHaveAttribute('src', 'dossier-media://localhost/voice-1'));
+    });
+
+    it('does not ask for a file the cache does not hold', async () => {
+      const backend = fakeBackend();
+      const { container } = renderWith(MessageContent, { content: SAMPLES.image!, msgid: 'i', media: { stored: false, mime: null } }, backend);
+      expect(await screen.findByText(/文件不在本地缓存中/)).toBeInTheDocument();
+      expect(backend.calls.filter(([n]) => n === 'mediaUrl')).toEqual([]);
+      expect(container.querySelector('img')).toBeNull();
+    });
   });
 
   it('renders in English when switched', () => {
