@@ -154,3 +154,16 @@ describe('start-up', () => {
     expect(await screen.findAllByTestId('employee-row')).not.toHaveLength(0);
   });
 });
+
+describe('demo', () => {
+  it('browses once the demo opened, even where the shell has no session commands yet', async () => {
+    const user = userEvent.setup();
+    const missing = () => Promise.reject('Command current_session not found');
+    render(App, {
+      backend: fakeBackend({ openDemo: () => Promise.resolve(), currentSession: missing, listProfiles: missing }),
+      pollMs: 0,
+    });
+    await user.click(await screen.findByRole('button', { name: '打开演示' }));
+    expect(await screen.findAllByTestId('employee-row')).not.toHaveLength(0);
+  });
+});

@@ -158,7 +158,7 @@ export function conversationPage(page: api.ConversationPage): ConversationPage {
       message: message(view, view.content),
       cursor: { time: view.msgtime, id: String(view.id) },
       sender: participant(view.sender),
-      media: view.media ? { stored: view.media.stored, mime: view.media.mime } : null,
+      media: view.media ? { stored: view.media.stored, mime: view.media.mime, thumbnail: view.media.thumbnail } : null,
       recalled_at: view.revoked?.at ?? null,
       original:
         original && original.found && original.content

@@ -258,6 +258,8 @@ export interface MediaInfo {
   stored: boolean;
   /** MIME type, when known (`audio/amr`, `video/mp4` …). */
   mime: string | null;
+  /** A thumbnail exists (images): the media URL with `?thumb=1`. */
+  thumbnail?: boolean;
 }
 
 /** A position between entries: the order key of an entry (time, then an id the backend chose). */

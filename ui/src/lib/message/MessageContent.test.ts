@@ -156,6 +156,16 @@ describe('MessageContent', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
+  it('shows the thumbnail rendition in the bubble and the full image in the viewer', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend({ mediaUrl: () => Promise.resolve('dossier-media://localhost/img-1') });
+    renderWith(MessageContent, { content: SAMPLES.image!, msgid: 'i', media: { stored: true, mime: 'image/jpeg', thumbnail: true } }, backend);
+    const thumb = await screen.findByRole('button', { name: '查看大图：图片' });
+    expect(thumb.querySelector('img')).toHaveAttribute('src', 'dossier-media://localhost/img-1?thumb=1');
+    await user.click(thumb);
+    expect(screen.getByRole('dialog').querySelector('img')).toHaveAttribute('src', 'dossier-media://localhost/img-1');
+  });
+
   it('says when an image is not in the cache', async () => {
     show(SAMPLES.image!);
     expect(await screen.findByText(/文件不在本地缓存中/)).toBeInTheDocument();

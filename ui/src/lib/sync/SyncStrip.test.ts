@@ -59,3 +59,12 @@ describe('SyncStrip', () => {
     expect(screen.getByRole('button', { name: '立即同步' })).toBeEnabled();
   });
 });
+
+describe('SyncStrip without a sync command', () => {
+  it('says what failed instead of a generic error', async () => {
+    renderWith(SyncStrip, { pollMs: 0 }, fakeBackend({ syncStatus: () => Promise.reject('Command sync_status not found') }));
+    const error = await screen.findByText('应用外壳拒绝了此请求');
+    expect(error).toHaveAttribute('data-code', 'ipc');
+    expect(error).toHaveAttribute('title', 'Command sync_status not found');
+  });
+});
