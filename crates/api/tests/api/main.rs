@@ -4,5 +4,6 @@
 mod browse;
 mod common;
 mod content;
+mod demo;
 mod search;
 mod ts;
