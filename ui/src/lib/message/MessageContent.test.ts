@@ -119,6 +119,30 @@ describe('MessageContent', () => {
     expect(await screen.findByRole('status')).toHaveTextContent('已保存到 /home/reviewer/Downloads/2026年产品说明书.pdf');
   });
 
+  it('keeps the confirmation when the message scrolls out of the DOM, and returns focus after', async () => {
+    const user = userEvent.setup();
+    const { backend, unmount } = show(SAMPLES.file!);
+    const button = screen.getByRole('button', { name: '另存副本' });
+    await user.click(button);
+    // The virtualised conversation drops the row while the dialog is open.
+    unmount();
+    const dialog = screen.getByRole('alertdialog');
+    await user.click(within(dialog).getByRole('button', { name: '另存副本' }));
+    expect(backend.calls.filter(([name]) => name === 'saveMediaCopy')).toHaveLength(1);
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
+
+  it('gives focus back to the button that opened the dialog', async () => {
+    const user = userEvent.setup();
+    show(SAMPLES.file!);
+    const button = screen.getByRole('button', { name: '另存副本' });
+    await user.click(button);
+    expect(document.activeElement).toBe(within(screen.getByRole('alertdialog')).getByRole('button', { name: '取消' }));
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(document.activeElement).toBe(button);
+  });
+
   it('opens a link in the system browser only after the confirmation, through the backend', async () => {
     const user = userEvent.setup();
     const { backend, container } = show(SAMPLES.link!);
