@@ -84,6 +84,14 @@ try {
   await sleep(300);
   await shot('5-conversation-middle');
 
+  // A confirmation (save a copy) drawn over the whole window.
+  await run(`const f = document.querySelector('[data-testid="conversation-flow"]'); f.scrollTop = f.scrollHeight; f.dispatchEvent(new Event('scroll'));`);
+  await sleep(300);
+  await click('.save');
+  await until(`return !!document.querySelector('[role="alertdialog"]')`, 'confirmation');
+  await shot('5b-confirm-save');
+  await click('[role="alertdialog"] button', '取消');
+
   await click('.jump button[aria-pressed]');
   await until(`return !!document.querySelector('[data-testid="follow-user"]')`, 'details');
   await shot('6-details');
