@@ -76,11 +76,32 @@ describe('first-run screen', () => {
     expect(alert).toHaveTextContent('此功能尚未提供');
     expect(alert).toHaveTextContent('the archive server is not built yet');
     expect(backend.connects).toEqual([
-      { serverUrl: 'https://archive.example.com', user: 'zhang.wei', password: 's3cret' },
+      { server_url: 'https://archive.example.com', user: 'zhang.wei', password: 's3cret', passphrase: null },
     ]);
 
     await user.click(screen.getByRole('button', { name: '关闭' }));
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('sends a passphrase for the new profile when asked to use one instead of the keychain', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend({ connectServer: (request) => (backend.connects.push(request), Promise.resolve()) });
+    render(App, { backend, pollMs: 0 });
+    await screen.findByRole('heading', { level: 1 });
+
+    await user.type(screen.getByLabelText('服务器地址'), 'https://archive.example.com');
+    await user.type(screen.getByLabelText('用户名'), 'auditor');
+    await user.type(screen.getByLabelText('密码'), 'pw');
+    expect(screen.queryByLabelText('本地口令（至少 8 位）')).toBeNull();
+    await user.click(screen.getByLabelText('用口令保护本地数据（不使用系统钥匙串）'));
+    await user.type(screen.getByLabelText('本地口令（至少 8 位）'), 'correct horse');
+    await user.click(screen.getByRole('button', { name: '连接' }));
+
+    expect(backend.connects).toEqual([
+      { server_url: 'https://archive.example.com', user: 'auditor', password: 'pw', passphrase: 'correct horse' },
+    ]);
+    // Connected: the app browses the new profile.
+    expect(await screen.findAllByTestId('employee-row')).not.toHaveLength(0);
   });
 
   it('shows the error of open demo', async () => {

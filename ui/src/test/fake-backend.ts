@@ -355,7 +355,10 @@ export function fakeBackend(overrides: Partial<Backend> = {}, options: FakeOptio
       }),
     syncNow: async (onProgress) => {
       log('syncNow');
-      for (const done of [250, 500, 1000]) onProgress({ done, total: 1000 });
+      for (const fraction of [0.25, 0.5, 1]) {
+        const messages = fraction * 1000;
+        onProgress({ phase: fraction < 1 ? 'syncing' : 'done', records: messages, messages, bytes: messages * 200, cursor: messages, head: 1000, rate: 5000, eta_secs: 0.1, fraction });
+      }
     },
 
     orgOverview: () => ok({ departments: DEPARTMENTS, employees: EMPLOYEES }),

@@ -62,7 +62,7 @@ describe('tauriBackend', () => {
       throw { code: 'not_available', message: 'the archive server is not built yet' };
     });
 
-    const request = { serverUrl: 'https://a.example', user: 'li', password: 'pw' };
+    const request = { server_url: 'https://a.example', user: 'li', password: 'pw', passphrase: null };
     const failure = tauriBackend.connectServer(request);
 
     await expect(failure).rejects.toBeInstanceOf(BackendError);

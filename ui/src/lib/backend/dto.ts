@@ -345,20 +345,40 @@ export interface EmployeeDetails {
 
 // ---------------------------------------------------------------- session, sync, profiles
 
+/** One progress report of a running sync (`crates/api` `SyncProgress`). */
 export interface SyncProgress {
-  done: number;
-  total: number | null;
+  /** `recovering`, `syncing`, `finishing` or `done`. */
+  phase: string;
+  /** Feed records applied in this run. */
+  records: number;
+  /** Messages among them. */
+  messages: number;
+  /** Bytes received (compressed). */
+  bytes: number;
+  /** The profile's cursor. */
+  cursor: number;
+  /** The server's newest seq as last reported. */
+  head: number;
+  /** Messages per second. */
+  rate: number;
+  /** Seconds left, when they can be told. */
+  eta_secs: number | null;
+  /** Fraction of this run done, 0..=1. */
+  fraction: number;
 }
 
+/** The sync strip (`crates/api` `SyncStatus`). */
 export interface SyncStatus {
   state: 'idle' | 'syncing' | 'error';
+  /** The server answered the last attempt (false: working offline from the cache). */
   online: boolean;
   progress: SyncProgress | null;
   /** Milliseconds. */
   last_sync_at: number | null;
   /** Milliseconds; past it the slice cannot be opened until a sync. */
   lease_expires_at: number | null;
-  error: string | null;
+  /** Why the last sync failed. */
+  error: { code: string; message: string } | null;
 }
 
 export interface ProfileSummary {

@@ -14,11 +14,13 @@ export interface AppInfo {
   webview: string | null;
 }
 
-/** Arguments of `connect_server`. */
+/** Arguments of `connect_server` (`crates/api` `ConnectRequest`). */
 export interface ConnectRequest {
-  serverUrl: string;
+  server_url: string;
   user: string;
   password: string;
+  /** Protect the new profile with this passphrase instead of the OS credential store. */
+  passphrase: string | null;
 }
 
 /** The serialised error every command rejects with: `{code, message}`. */

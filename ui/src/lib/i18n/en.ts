@@ -12,6 +12,8 @@ export const en: Messages = {
     serverUrlPlaceholder: 'https://archive.example.com',
     user: 'User',
     password: 'Password',
+    usePassphrase: 'Protect local data with a passphrase (instead of the system keychain)',
+    passphrase: 'Local passphrase (8 characters or more)',
     submit: 'Connect',
     submitting: 'Connecting…',
   },
@@ -230,8 +232,8 @@ export const en: Messages = {
     strip: 'Sync status',
     syncNow: 'Sync now',
     syncing: 'Syncing',
-    progress: (done, total) =>
-      total ? `${done.toLocaleString('en')} / ${total.toLocaleString('en')}` : done.toLocaleString('en'),
+    progress: (messages, fraction, eta) =>
+      `${Math.round(fraction * 100)}% · ${messages.toLocaleString('en')} messages${eta !== null ? ` · about ${Math.ceil(eta)} s` : ''}`,
     lastSync: (when) => `Last sync ${when}`,
     never: 'Never synced',
     offline: 'Offline',

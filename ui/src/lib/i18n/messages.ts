@@ -14,6 +14,8 @@ export interface Messages {
     serverUrlPlaceholder: string;
     user: string;
     password: string;
+    usePassphrase: string;
+    passphrase: string;
     submit: string;
     submitting: string;
   };
@@ -197,7 +199,7 @@ export interface Messages {
     strip: string;
     syncNow: string;
     syncing: string;
-    progress: (done: number, total: number | null) => string;
+    progress: (messages: number, fraction: number, etaSecs: number | null) => string;
     lastSync: (when: string) => string;
     never: string;
     offline: string;

@@ -12,6 +12,8 @@ export const zhCN: Messages = {
     serverUrlPlaceholder: 'https://archive.example.com',
     user: '用户名',
     password: '密码',
+    usePassphrase: '用口令保护本地数据（不使用系统钥匙串）',
+    passphrase: '本地口令（至少 8 位）',
     submit: '连接',
     submitting: '正在连接…',
   },
@@ -229,8 +231,8 @@ export const zhCN: Messages = {
     strip: '同步状态',
     syncNow: '立即同步',
     syncing: '正在同步',
-    progress: (done, total) =>
-      total ? `${done.toLocaleString('zh-CN')} / ${total.toLocaleString('zh-CN')}` : done.toLocaleString('zh-CN'),
+    progress: (messages, fraction, eta) =>
+      `${Math.round(fraction * 100)}% · ${messages.toLocaleString('zh-CN')} 条消息${eta !== null ? ` · 约 ${Math.ceil(eta)} 秒` : ''}`,
     lastSync: (when) => `上次同步 ${when}`,
     never: '尚未同步',
     offline: '离线',

@@ -49,14 +49,29 @@ describe('SyncStrip', () => {
     await screen.findByText('在线');
     await user.click(screen.getByRole('button', { name: '立即同步' }));
     expect(screen.getByRole('button', { name: '正在同步' })).toBeDisabled();
-    report({ done: 2500, total: 10000 });
-    await waitFor(() => expect(screen.getByText('2,500 / 10,000')).toBeInTheDocument());
+    // Before the first report the bar is indeterminate.
+    expect(document.querySelector('progress')).not.toHaveAttribute('value');
+    report({ phase: 'syncing', records: 2600, messages: 2500, bytes: 1, cursor: 2600, head: 10400, rate: 5000, eta_secs: 1.5, fraction: 0.25 });
+    await waitFor(() => expect(screen.getByText('25% · 2,500 条消息 · 约 2 秒')).toBeInTheDocument());
     const bar = document.querySelector('progress')!;
-    expect(bar.value).toBe(2500);
-    expect(bar.max).toBe(10000);
+    expect(bar.value).toBe(0.25);
+    expect(bar.max).toBe(1);
     finish();
     await waitFor(() => expect(document.querySelector('progress')).toBeNull());
     expect(screen.getByRole('button', { name: '立即同步' })).toBeEnabled();
+  });
+});
+
+describe('SyncStrip after a failed sync', () => {
+  it('shows the failure the backend reports, by its code', async () => {
+    renderWith(
+      SyncStrip,
+      { pollMs: 0 },
+      fakeBackend({}, { sync: { state: 'error', online: false, error: { code: 'sign_in_required', message: 'token expired' } } }),
+    );
+    const error = await screen.findByText('需要重新登录服务器');
+    expect(error).toHaveAttribute('title', 'token expired');
+    expect(screen.getByText('离线')).toBeInTheDocument();
   });
 });
 
