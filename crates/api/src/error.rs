@@ -15,7 +15,7 @@ pub enum ErrorCode {
     WrongPassphrase,
     /// No profile at the path, or no such item in it.
     NotFound,
-    /// The profile is open in another process or window.
+    /// The profile is open in another process or window, or a sync is already running.
     Busy,
     /// The offline lease of the cached slice ran out: the slice opens only after a successful sync.
     LeaseExpired,

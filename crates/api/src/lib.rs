@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 pub mod browse;
+pub mod connect;
 pub mod demo;
 mod error;
 #[cfg(feature = "demo-fixture")]

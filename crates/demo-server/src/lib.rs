@@ -130,13 +130,25 @@ pub struct DemoServer {
     pub url: String,
     /// The server data directory.
     pub data: PathBuf,
-    running: http::Running,
+    /// `None` once shut down.
+    running: Option<http::Running>,
+}
+
+// An embedded server lives exactly as long as its handle (the app drops it with the demo profile).
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        if let Some(running) = &self.running {
+            running.stop();
+        }
+    }
 }
 
 impl DemoServer {
-    /// Stops the server.
-    pub async fn shutdown(self) {
-        self.running.shutdown().await;
+    /// Stops the server and waits for it to end.
+    pub async fn shutdown(mut self) {
+        if let Some(running) = self.running.take() {
+            running.shutdown().await;
+        }
     }
 }
 
@@ -157,5 +169,9 @@ pub async fn start(root: &Path, spec: &Spec) -> Result<DemoServer, Error> {
     .await?;
     let url = format!("http://{}", running.addr);
     tracing::info!(%url, "demo server listening");
-    Ok(DemoServer { url, data, running })
+    Ok(DemoServer {
+        url,
+        data,
+        running: Some(running),
+    })
 }

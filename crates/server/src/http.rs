@@ -827,6 +827,12 @@ pub struct Running {
 }
 
 impl Running {
+    /// Asks the server to stop (connections in flight get 5 s); [`Running::shutdown`] also waits.
+    pub fn stop(&self) {
+        self.handle
+            .graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+    }
+
     /// Stops accepting and waits for the server to end.
     pub async fn shutdown(self) {
         self.handle

@@ -3,6 +3,7 @@
 
 mod browse;
 mod common;
+mod connect;
 mod content;
 mod demo;
 mod search;

@@ -27,6 +27,8 @@ fn generate() -> String {
         HitView, MediaView, Revocation, OriginalMessage, MessageView,
         TagView, Follower, DeletionKind, DeletionEvent, CustomerStatus, CustomerDetails, EmployeeDetails,
         SearchSort, TextSpan, SnippetView, SearchHit, FacetCount, SearchFacets, SearchPage,
+        dossier_api::sync::SyncProgress, dossier_api::sync::SyncSummary,
+        dossier_api::connect::ConnectRequest, dossier_api::connect::SyncState, dossier_api::connect::SyncStatus,
     );
     let mut out = String::from(
         "// Generated from the Rust DTOs of crates/api by `cargo test -p dossier-api --test api ts`.\n\

@@ -1,0 +1,67 @@
+//! The window's server link: connect, sync again, status, failures.
+
+use dossier_api::ErrorCode;
+use dossier_api::connect::{ConnectRequest, Connection, SyncState, profile_id};
+use dossier_api::demo::{DemoSpec, REVIEWER};
+use dossier_demo_server::DEMO_PASSWORD;
+
+fn spec() -> DemoSpec {
+    DemoSpec {
+        seed: 12,
+        messages: 300,
+        employees: 5,
+    }
+}
+
+#[test]
+fn profile_ids_are_one_plain_path_component() {
+    assert_eq!(profile_id("https://archive.example.com:8443/", "rev"), "rev@archive.example.com-8443");
+    assert_eq!(profile_id("http://127.0.0.1:7171", "a/../b"), "a-..-b@127.0.0.1-7171");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_syncs_a_new_profile_then_sync_now_resumes_and_failures_show_in_the_status() {
+    let root = tempfile::tempdir().unwrap();
+    let server = dossier_demo_server::start(&root.path().join("server"), &spec()).await.unwrap();
+    let profiles = root.path().join("profiles");
+    let link = Connection::default();
+    let request = |password: &str| ConnectRequest {
+        server_url: server.url.clone(),
+        user: REVIEWER.into(),
+        password: password.into(),
+        passphrase: Some("correct horse battery".into()),
+    };
+
+    let err = link.connect(&profiles, request("wrong"), |_| {}).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::SignInRequired, "{err:?}");
+    let status = link.status(None).await.unwrap();
+    assert_eq!(status.state, SyncState::Error);
+    assert!(status.online, "the server answered: the account was refused");
+    assert_eq!(status.error.map(|e| e.code), Some(ErrorCode::SignInRequired));
+
+    let progressed = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let p = progressed.clone();
+    let session = link
+        .connect(&profiles, request(DEMO_PASSWORD), move |s| {
+            p.fetch_max(s.messages, std::sync::atomic::Ordering::Relaxed);
+        })
+        .await
+        .unwrap();
+    assert!(progressed.load(std::sync::atomic::Ordering::Relaxed) >= 250);
+    assert!(session.vault().dir().starts_with(&profiles));
+    let status = link.status(Some(&session)).await.unwrap();
+    assert_eq!(status.state, SyncState::Idle);
+    assert!(status.last_sync_at.is_some() && status.lease_expires_at.is_some(), "{status:?}");
+
+    // Nothing new on the server: sync again with the stored session, no password.
+    let again = link.sync_now(&session, |_| {}).await.unwrap();
+    assert_eq!(again.messages, 0);
+
+    // The server goes away: the failure is `offline`, the cache stays open.
+    drop(server);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let err = link.sync_now(&session, |_| {}).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::Offline, "{err:?}");
+    let status = link.status(Some(&session)).await.unwrap();
+    assert_eq!((status.state, status.online), (SyncState::Error, false));
+}
