@@ -143,8 +143,16 @@ function page(source: Source, request: PageRequest): ConversationPage {
       start = lowerBound(source, (e) => compare(e, anchor.cursor) <= 0);
       end = Math.min(source.count, start + limit);
       break;
+    case 'message':
     case 'at': {
-      const at = lowerBound(source, (e) => entryTime(e) < anchor.time);
+      let at: number;
+      if (anchor.kind === 'message') {
+        at = 0;
+        while (at < source.count && entryId(source.at(at)) !== anchor.msgid) at++;
+        if (at === source.count) throw new BackendError('not_found', `no message ${anchor.msgid}`);
+      } else {
+        at = lowerBound(source, (e) => entryTime(e) < anchor.time);
+      }
       start = Math.max(0, Math.min(at - Math.floor(limit / 2), source.count - limit));
       end = Math.min(source.count, start + limit);
       anchorIndex = Math.min(at, end - 1) - start;
@@ -403,7 +411,11 @@ export function fakeBackend(overrides: Partial<Backend> = {}, options: FakeOptio
     conversationPage: (request) => {
       const source = sources.get(request.conversation);
       if (!source) return Promise.reject(new BackendError('not_found', 'no such conversation'));
-      return ok(page(source, request));
+      try {
+        return ok(page(source, request));
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
 
     customerDetails: (externalUserid) => {

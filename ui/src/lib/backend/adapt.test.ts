@@ -103,6 +103,7 @@ describe('adapt', () => {
     expect(pageAt({ kind: 'after', cursor: { time: 10, id: '42' } })).toEqual({ at: 'after', anchor: { msgtime: 10, id: 42 } });
     expect(pageAt({ kind: 'at', time: 1000 })).toEqual({ at: 'date', time: 1000 });
     expect(pageAt({ kind: 'at', time: 0 })).toEqual({ at: 'oldest' });
+    expect(pageAt({ kind: 'message', msgid: 'm42' })).toEqual({ at: 'around', msgid: 'm42' });
   });
 
   it('turns message views into entries: row-id cursors, senders, recalls with their original, the focus', () => {

@@ -130,6 +130,8 @@ export function pageAt(anchor: PageAnchor): api.PageAt {
       return { at: 'after', anchor: row(anchor.cursor) };
     case 'at':
       return anchor.time <= 0 ? { at: 'oldest' } : { at: 'date', time: anchor.time };
+    case 'message':
+      return { at: 'around', msgid: anchor.msgid };
   }
 }
 

@@ -272,7 +272,9 @@ export type PageAnchor =
   | { kind: 'latest' }
   | { kind: 'before'; cursor: Cursor }
   | { kind: 'after'; cursor: Cursor }
-  | { kind: 'at'; time: number };
+  | { kind: 'at'; time: number }
+  /** A page with this message in it ("view in context"). */
+  | { kind: 'message'; msgid: MsgId };
 
 export interface PageRequest {
   conversation: ConversationKey;
@@ -284,7 +286,8 @@ export interface ConversationPage {
   entries: ConversationEntry[];
   has_older: boolean;
   has_newer: boolean;
-  /** For an `at` anchor: index in `entries` of the first entry at or after the time. */
+  /** For an `at` anchor: index in `entries` of the first entry at or after the time; for a
+   *  `message` anchor: index of that message. */
   anchor_index: number | null;
 }
 

@@ -14,4 +14,6 @@ export interface OpenConversation {
   partner: PartnerSummary;
   selfId: string | null;
   readOnly: boolean;
+  /** Open at this message ("view in context") instead of the newest. */
+  focus?: string | null;
 }

@@ -131,4 +131,18 @@ describe('ConversationView on a long conversation', () => {
     expect(seen.at(-1)).toEqual({ conversation: LONG, anchor: { kind: 'at', time: target }, limit: PAGE });
     expect(container.querySelector('[data-key="m:long-0050000"]')).toHaveClass('highlight');
   });
+
+  it('opens at a message in its context ("view in context"), highlighted', async () => {
+    const backend = fakeBackend({}, { longCount: 100_000 });
+    const seen = pages(backend);
+    const { container } = renderWith(
+      ConversationView,
+      { conversation: LONG, participants: PEOPLE, selfId: 'zhangwei', focus: 'long-0012345' },
+      backend,
+    );
+    await waitFor(() => expect(container.querySelector('[data-key="m:long-0012345"]')).not.toBeNull());
+    expect(seen[0]).toEqual({ conversation: LONG, anchor: { kind: 'message', msgid: 'long-0012345' }, limit: PAGE });
+    expect(container.querySelector('[data-key="m:long-0012345"]')).toHaveClass('highlight');
+    expect(container.querySelector('[data-msgid="long-0099999"]')).toBeNull();
+  });
 });
