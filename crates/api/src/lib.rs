@@ -17,6 +17,7 @@ pub mod demo;
 mod error;
 #[cfg(feature = "demo-fixture")]
 pub mod fixture;
+pub mod profiles;
 pub mod search;
 mod session;
 pub mod status;

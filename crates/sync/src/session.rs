@@ -26,6 +26,15 @@ pub fn binding(vault: &Vault) -> Result<Option<(String, String)>> {
     })
 }
 
+/// The account (name and role) a profile is bound to, if it was ever synced.
+pub fn account(vault: &Vault) -> Result<Option<Account>> {
+    in_read(vault.db(), |r| {
+        Ok(r.setting(ACCOUNT)?
+            .map(|a| serde_json::from_str(&a))
+            .transpose()?)
+    })
+}
+
 /// Binds the profile to the client's server and account on first use; refuses another one later
 /// (a profile holds one account's slice).
 pub fn bind(vault: &Vault, client: &Client) -> Result<()> {

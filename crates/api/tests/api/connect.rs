@@ -3,6 +3,7 @@
 use dossier_api::ErrorCode;
 use dossier_api::connect::{ConnectRequest, Connection, SyncState, profile_id};
 use dossier_api::demo::{DemoSpec, REVIEWER};
+use dossier_api::profiles::KeySource;
 use dossier_demo_server::DEMO_PASSWORD;
 
 fn spec() -> DemoSpec {
@@ -15,14 +16,22 @@ fn spec() -> DemoSpec {
 
 #[test]
 fn profile_ids_are_one_plain_path_component() {
-    assert_eq!(profile_id("https://archive.example.com:8443/", "rev"), "rev@archive.example.com-8443");
-    assert_eq!(profile_id("http://127.0.0.1:7171", "a/../b"), "a-..-b@127.0.0.1-7171");
+    assert_eq!(
+        profile_id("https://archive.example.com:8443/", "rev"),
+        "rev@archive.example.com-8443"
+    );
+    assert_eq!(
+        profile_id("http://127.0.0.1:7171", "a/../b"),
+        "a-..-b@127.0.0.1-7171"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connect_syncs_a_new_profile_then_sync_now_resumes_and_failures_show_in_the_status() {
     let root = tempfile::tempdir().unwrap();
-    let server = dossier_demo_server::start(&root.path().join("server"), &spec()).await.unwrap();
+    let server = dossier_demo_server::start(&root.path().join("server"), &spec())
+        .await
+        .unwrap();
     let profiles = root.path().join("profiles");
     let link = Connection::default();
     let request = |password: &str| ConnectRequest {
@@ -32,7 +41,10 @@ async fn connect_syncs_a_new_profile_then_sync_now_resumes_and_failures_show_in_
         passphrase: Some("correct horse battery".into()),
     };
 
-    let err = link.connect(&profiles, request("wrong"), |_| {}).await.unwrap_err();
+    let err = link
+        .connect(&profiles, request("wrong"), |_| {})
+        .await
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::SignInRequired, "{err:?}");
     let status = link.status(None).await.unwrap();
     assert_eq!(status.state, SyncState::Error);
@@ -51,7 +63,26 @@ async fn connect_syncs_a_new_profile_then_sync_now_resumes_and_failures_show_in_
     assert!(session.vault().dir().starts_with(&profiles));
     let status = link.status(Some(&session)).await.unwrap();
     assert_eq!(status.state, SyncState::Idle);
-    assert!(status.last_sync_at.is_some() && status.lease_expires_at.is_some(), "{status:?}");
+    assert!(
+        status.last_sync_at.is_some() && status.lease_expires_at.is_some(),
+        "{status:?}"
+    );
+
+    // The picker lists it (passphrase: the unlock screen); open, it tells its binding.
+    let listed = dossier_api::profiles::list_profiles(&profiles).await.unwrap();
+    let id = profile_id(&server.url, REVIEWER);
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].id.as_str(), listed[0].key_source),
+        (id.as_str(), KeySource::Passphrase)
+    );
+    let info = dossier_api::profiles::session_info(&session).await.unwrap();
+    assert_eq!(info.profile_id, id);
+    assert_eq!(info.server.as_deref(), Some(server.url.as_str()));
+    assert_eq!(
+        (info.user.as_deref(), info.role.as_deref()),
+        (Some(REVIEWER), Some("reviewer"))
+    );
 
     // Nothing new on the server: sync again with the stored session, no password.
     let again = link.sync_now(&session, |_| {}).await.unwrap();

@@ -29,6 +29,7 @@ fn generate() -> String {
         SearchSort, TextSpan, SnippetView, SearchHit, FacetCount, SearchFacets, SearchPage,
         dossier_api::sync::SyncProgress, dossier_api::sync::SyncSummary,
         dossier_api::connect::ConnectRequest, dossier_api::connect::SyncState, dossier_api::connect::SyncStatus,
+        dossier_api::profiles::KeySource, dossier_api::profiles::ProfileEntry, dossier_api::profiles::SessionInfo,
     );
     let mut out = String::from(
         "// Generated from the Rust DTOs of crates/api by `cargo test -p dossier-api --test api ts`.\n\
