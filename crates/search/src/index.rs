@@ -1,18 +1,18 @@
 //! The index: schema, opening it on the vault's encrypted directory, writing documents.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::collections::HashSet;
+use std::sync::Arc;
 
 use dossier_model::Message;
 use dossier_rules::{Normalized, fold_keep_noise_into};
 use dossier_vault::{Queries, StoredMessage, Vault};
-use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyDocument, Term};
 
+use crate::cache::{Columns, SegmentCache};
 use crate::tokenizer::{GRAM_TOKENIZER, GramTokenizer};
 use crate::{Error, Result};
 
@@ -129,15 +129,8 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     pub(crate) fields: Fields,
-    /// Fast columns opened once per segment. Opening a column reads it whole; on the encrypted
-    /// directory that is a decryption of the whole column (megabytes at 1M messages) per query.
-    columns: Mutex<HashMap<SegmentId, Arc<Columns>>>,
-}
-
-/// The fast columns a newest-first page reads for every hit.
-pub(crate) struct Columns {
-    pub msgtime: Column<i64>,
-    pub ids: Column<u64>,
+    /// Columns and filter doc sets read once per segment (see [`crate::cache`]).
+    pub(crate) cache: Arc<SegmentCache>,
 }
 
 impl SearchIndex {
@@ -154,7 +147,7 @@ impl SearchIndex {
             index,
             reader,
             fields,
-            columns: Mutex::default(),
+            cache: Arc::default(),
         })
     }
 
@@ -191,29 +184,13 @@ impl SearchIndex {
             .iter()
             .map(|s| s.segment_id())
             .collect();
-        self.columns
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .retain(|id, _| live.contains(id));
+        self.cache.retain(&live);
         Ok(())
     }
 
     /// The segment's fast columns, opened on first use.
     pub(crate) fn columns(&self, segment: &SegmentReader) -> tantivy::Result<Arc<Columns>> {
-        let id = segment.segment_id();
-        if let Some(c) = self.columns.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
-            return Ok(c.clone());
-        }
-        let ff = segment.fast_fields();
-        let c = Arc::new(Columns {
-            msgtime: ff.i64(field::MSGTIME)?,
-            ids: ff.u64(field::ID)?,
-        });
-        self.columns
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id, c.clone());
-        Ok(c)
+        self.cache.columns(segment)
     }
 
     pub(crate) fn searcher(&self) -> tantivy::Searcher {
@@ -247,8 +224,10 @@ impl Indexer<'_> {
         let mut d = TantivyDocument::default();
         d.add_u64(f.id, doc.id as u64);
         d.add_text(f.conversation, dossier_vault::conv_key(&m.conversation()));
+        // Each participant once, so a facet counts a message once per person.
+        let mut seen = HashSet::with_capacity(m.tolist.len() + 1);
         for user in std::iter::once(&m.from).chain(&m.tolist) {
-            if user.0.is_empty() {
+            if user.0.is_empty() || !seen.insert(user.0.as_str()) {
                 continue;
             }
             let field = if user.is_external() {

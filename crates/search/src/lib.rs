@@ -14,6 +14,13 @@
 //! real positions); a 1–2 character query is a term query, a longer one a phrase query over its
 //! overlapping bigrams. The index stores ids and metadata only; message text comes from the vault.
 //!
+//! Filters (`employee:`, `customer:`, `group:`, `conversation:`, `type:`, `has:`) are doc sets read
+//! once per segment from their posting lists and kept (16 MB budget); `from:` / `to:` check the
+//! segment's msgtime column, also read once. Every read of the encrypted directory decrypts, so
+//! nothing a query needs beyond its text postings is read again; a reload drops what belongs to
+//! merged-away segments. Facets count per employee, customer, group, msgtype and month
+//! (Asia/Shanghai, like the query language's dates) over the same cached columns.
+//!
 //! # Use (sync, api)
 //! - [`SearchIndex::open`] on an unlocked [`dossier_vault::Vault`].
 //! - Sync, per feed batch: write the rows and the cursor in one `Db::write`, then
@@ -24,16 +31,20 @@
 
 #![deny(missing_docs)]
 
+mod cache;
+mod collect;
+mod compile;
+mod facets;
+mod filter;
 mod index;
 pub mod query;
 mod search;
 mod tokenizer;
 
+pub use facets::{Counts, Facets};
 pub use index::{Indexer, MessageDoc, Reindexed, SearchIndex, catch_up, field, rebuild, schema};
 pub use query::{Expr, Filter, ParseError, ParseErrorKind, Query};
-pub use search::{
-    Counts, Facets, Hit, SearchRequest, SearchResults, Snippet, SortOrder, Span, highlight, snippet,
-};
+pub use search::{Hit, SearchRequest, SearchResults, Snippet, SortOrder, Span, highlight, snippet};
 pub use tokenizer::{GRAM_TOKENIZER, GramStream, GramTokenizer};
 
 /// Search errors.

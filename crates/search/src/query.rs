@@ -146,7 +146,7 @@ const FILTERS: [&str; 8] = [
 ];
 
 /// Asia/Shanghai is UTC+8 all year (no daylight saving since 1991).
-const SHANGHAI_OFFSET_MS: i64 = 8 * 3600 * 1000;
+pub(crate) const SHANGHAI_OFFSET_MS: i64 = 8 * 3600 * 1000;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Tok {
