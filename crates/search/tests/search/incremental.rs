@@ -178,3 +178,62 @@ fn index_files_hold_no_readable_text_or_ids() {
     }
     assert!(files > 3, "{files}");
 }
+
+/// Filter doc sets are cached per segment across queries: deletes, upserts (a flag turning on)
+/// and new segments after commits must show in filtered queries.
+#[test]
+fn cached_filters_follow_deletes_upserts_and_new_segments() {
+    let (_d, vault) = new_vault();
+    let index = SearchIndex::open(&vault).unwrap();
+    let msgs: Vec<_> = (0..6)
+        .map(|i| text_message(i, "zhangsan", &["wmc"], None, 1000 + i as i64, "缓存 过滤"))
+        .collect();
+    let ids = store(
+        &vault,
+        &index,
+        1,
+        &msgs[..3]
+            .iter()
+            .map(|m| (m.clone(), (false, false)))
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(find(&index, "employee:zhangsan 过滤"), ids);
+    assert!(find(&index, "has:violation").is_empty());
+    // Warm the caches, then change the segment under them.
+    let mut w = index.writer().unwrap();
+    w.delete(ids[0]);
+    let text = msgs[1].content.text();
+    w.upsert(&dossier_search::MessageDoc {
+        id: ids[1],
+        message: &msgs[1],
+        text: &text,
+        has_violation: true,
+        has_annotation: false,
+    })
+    .unwrap();
+    w.commit(2).unwrap();
+    drop(w);
+    assert_eq!(find(&index, "employee:zhangsan 过滤"), ids[1..].to_vec());
+    assert_eq!(find(&index, "has:violation employee:zhangsan"), vec![ids[1]]);
+    assert_eq!(find(&index, "NOT has:violation 缓存"), vec![ids[2]]);
+    // Another segment.
+    let more = store(
+        &vault,
+        &index,
+        3,
+        &msgs[3..]
+            .iter()
+            .map(|m| (m.clone(), (false, false)))
+            .collect::<Vec<_>>(),
+    );
+    let mut want = ids[1..].to_vec();
+    want.extend(&more);
+    assert_eq!(find(&index, "employee:zhangsan 过滤"), want);
+    // A rebuild: new segments from the vault (which still has the row deleted from the index
+    // and knows no hit), the old ones gone.
+    rebuild(&vault, &index).unwrap();
+    let mut every = ids.clone();
+    every.extend(&more);
+    assert_eq!(find(&index, "employee:zhangsan 过滤"), every);
+    assert_eq!(find(&index, "has:violation"), Vec::<i64>::new());
+}
