@@ -24,13 +24,14 @@ const row = createRawSnippet((item: () => Item) => ({
   },
 }));
 
-function setup() {
+function setup(headerHeight?: number) {
   const onopen = vi.fn();
   const view = render(RowList<Item>, {
     items,
     key: (item: Item) => item.id,
     isHeader: (item: Item) => item.header,
     rowHeight: 48,
+    headerHeight,
     selected: null,
     label: 'list',
     onopen,
@@ -46,6 +47,17 @@ describe('RowList', () => {
     expect(drawn).toBeGreaterThan(10);
     expect(drawn).toBeLessThan(60);
     expect(container.querySelector('.canvas')).toHaveStyle({ height: `${5000 * 48}px` });
+  });
+
+  it('lays out shorter heading rows', async () => {
+    const { container } = setup(30);
+    expect(container.querySelector('.canvas')).toHaveStyle({ height: `${50 * 30 + 4950 * 48}px` });
+    const list = screen.getByRole('listbox');
+    // Row 2501 starts after 26 headings and 2475 rows.
+    list.scrollTop = 26 * 30 + 2475 * 48;
+    await fireEvent.scroll(list);
+    const row = screen.getByText('员工 2501').closest('.row');
+    expect(row).toHaveStyle({ top: `${26 * 30 + 2475 * 48}px`, height: '48px' });
   });
 
   it('draws the rows a scroll brings into view', async () => {
