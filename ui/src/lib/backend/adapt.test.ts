@@ -119,7 +119,7 @@ describe('adapt', () => {
           revokes: { msgid: 'a', found: true, msgtype: 'text', text: '你好', content: { msgtype: 'text', content: '你好' } },
         }),
         view({ id: 9, msgid: 'c', sender: wang, content: { msgtype: 'file', filename: 'x.pdf', fileext: 'pdf', filesize: '2411724', sdkfileid: 'f' } }),
-        view({ id: 10, msgid: 'd', content: {} as Record<string, unknown> }),
+        view({ id: 10, msgid: 'd', content: {} as unknown as api.MessageView['content'] }),
         view({ id: 11, msgid: 'e', revokes: { msgid: 'z', found: false, msgtype: null, text: null, content: null } }),
       ],
       more_before: true,
