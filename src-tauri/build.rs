@@ -7,7 +7,24 @@
 //! `.ico`). `generate_context!` in `src/lib.rs` names the same file. Capabilities stay in
 //! `src-tauri/capabilities/`, which tauri-build reads relative to this crate.
 
-const COMMANDS: &[&str] = &["app_info", "connect_server", "open_demo"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "connect_server",
+    "open_demo",
+    "open_profile",
+    "close_profile",
+    "profile_summary",
+    "directory",
+    "partners",
+    "customers",
+    "groups",
+    "conversation",
+    "conversation_page",
+    "customer_details",
+    "employee_details",
+    "search",
+    "media_url",
+];
 
 fn main() {
     println!("cargo:rerun-if-changed=../tauri.conf.json");

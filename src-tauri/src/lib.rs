@@ -1,8 +1,11 @@
 //! The Dossier desktop shell: one window showing the UI from `ui/dist`, and the commands it may
 //! call. Operations belong in `crates/api` (DESIGN.md); this crate only registers them.
 
+mod browse;
 mod commands;
 mod error;
+mod media;
+mod state;
 
 pub use commands::AppInfo;
 pub use error::ShellError;
@@ -17,10 +20,34 @@ pub fn run() {
         .init();
 
     tauri::Builder::default()
+        .setup(|app| {
+            use tauri::Manager;
+            // `DOSSIER_PROFILES_DIR` lets tests and demos keep profiles away from the user's.
+            let root = match std::env::var_os("DOSSIER_PROFILES_DIR") {
+                Some(dir) => dir.into(),
+                None => app.path().app_data_dir()?.join("profiles"),
+            };
+            app.manage(state::AppState::new(root));
+            Ok(())
+        })
+        .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::handle)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::connect_server,
             commands::open_demo,
+            browse::open_profile,
+            browse::close_profile,
+            browse::profile_summary,
+            browse::directory,
+            browse::partners,
+            browse::customers,
+            browse::groups,
+            browse::conversation,
+            browse::conversation_page,
+            browse::customer_details,
+            browse::employee_details,
+            browse::search,
+            browse::media_url,
         ])
         // The config lives at the repository root (see build.rs for why and how).
         .run(tauri::generate_context!("../tauri.conf.json"))

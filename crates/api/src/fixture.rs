@@ -83,7 +83,7 @@ pub fn demo_profile(
             .collect();
         for chunk in parsed.chunks(5_000) {
             seq += 1;
-            let mut planted = Vec::new();
+            let mut planted = std::collections::HashSet::new();
             let puts = vault.db().write(|tx| {
                 let mut puts = Vec::with_capacity(chunk.len());
                 for m in chunk {
@@ -103,7 +103,7 @@ pub fn demo_profile(
                             end: 1,
                             severity: Severity::High,
                         })?;
-                        planted.push(m.msgid.clone());
+                        planted.insert(m.msgid.clone());
                     }
                     puts.push(put);
                 }

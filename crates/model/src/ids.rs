@@ -8,6 +8,7 @@ macro_rules! string_id {
     ($($(#[$doc:meta])+ $name:ident),* $(,)?) => {$(
         $(#[$doc])+
         #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[serde(transparent)]
         pub struct $name(pub String);
 

@@ -112,6 +112,7 @@ impl ConversationKey {
 
 /// Typed message content, one variant per WeCom msgtype.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "msgtype", rename_all = "snake_case")]
 pub enum Content {
     /// `text`.
@@ -380,6 +381,7 @@ pub struct MediaRef<'a> {
 
 /// `text`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Text {
     /// The text, control characters preserved.
     pub content: String,
@@ -387,12 +389,14 @@ pub struct Text {
 
 /// `image`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Image {
     /// md5 of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub md5sum: Option<String>,
     /// Size in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub filesize: Option<u64>,
     /// The SDK file id.
     pub sdkfileid: String,
@@ -400,6 +404,7 @@ pub struct Image {
 
 /// `revoke`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Revoke {
     /// The msgid of the recalled message.
     pub pre_msgid: MsgId,
@@ -407,6 +412,7 @@ pub struct Revoke {
 
 /// `agree`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Agree {
     /// The external user who agreed.
     pub userid: UserId,
@@ -416,6 +422,7 @@ pub struct Agree {
 
 /// `disagree`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Disagree {
     /// The external user who refused.
     pub userid: UserId,
@@ -425,15 +432,18 @@ pub struct Disagree {
 
 /// `voice`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Voice {
     /// md5 of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub md5sum: Option<String>,
     /// Size in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub voice_size: Option<u64>,
     /// Duration in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub play_length: Option<u64>,
     /// The SDK file id (AMR audio).
     pub sdkfileid: String,
@@ -441,15 +451,18 @@ pub struct Voice {
 
 /// `video`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Video {
     /// md5 of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub md5sum: Option<String>,
     /// Size in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub filesize: Option<u64>,
     /// Duration in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub play_length: Option<u64>,
     /// The SDK file id (MP4).
     pub sdkfileid: String,
@@ -457,6 +470,7 @@ pub struct Video {
 
 /// `card`: a business card.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Card {
     /// The card owner's corp (`微信联系人` for a personal WeChat account).
     pub corpname: String,
@@ -466,6 +480,7 @@ pub struct Card {
 
 /// `location`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Location {
     /// Longitude.
     pub longitude: f64,
@@ -484,6 +499,7 @@ pub struct Location {
 
 /// `emotion`: a sticker.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Emotion {
     /// 1 gif, 2 png.
     #[serde(rename = "type")]
@@ -496,6 +512,7 @@ pub struct Emotion {
     pub height: Option<u32>,
     /// Size in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub imagesize: Option<u64>,
     /// md5 of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -509,6 +526,7 @@ pub struct Emotion {
 
 /// `file`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct File {
     /// md5 of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -520,6 +538,7 @@ pub struct File {
     pub fileext: String,
     /// Size in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub filesize: Option<u64>,
     /// The SDK file id.
     pub sdkfileid: String,
@@ -527,6 +546,7 @@ pub struct File {
 
 /// `link`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Link {
     /// Title.
     #[serde(default)]
@@ -544,6 +564,7 @@ pub struct Link {
 
 /// `weapp`: a mini-program.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Weapp {
     /// Title.
     #[serde(default)]
@@ -561,6 +582,7 @@ pub struct Weapp {
 
 /// `chatrecord`: forwarded history.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChatRecord {
     /// Title (`群聊`, or the two names).
     #[serde(default)]
@@ -572,6 +594,7 @@ pub struct ChatRecord {
 
 /// One forwarded message inside a chat record. Items carry no sender id.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChatRecordItem {
     /// The item type as sent (`ChatRecordText`, `ChatRecordImage`, …).
     #[serde(rename = "type")]
@@ -587,6 +610,7 @@ pub struct ChatRecordItem {
 
 /// `todo`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Todo {
     /// Title.
     #[serde(default)]
@@ -598,6 +622,7 @@ pub struct Todo {
 
 /// `vote`. WeCom sends it either nested under `vote` or with the fields at the top level.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Vote {
     /// Title.
     #[serde(default)]
@@ -618,6 +643,7 @@ pub struct Vote {
 
 /// `collect`: a form.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Collect {
     /// The group's name.
     #[serde(default)]
@@ -638,8 +664,10 @@ pub struct Collect {
 
 /// One question of a form.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CollectDetail {
     /// Question id (may exceed i64).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub id: u64,
     /// The question.
     #[serde(default)]
@@ -651,6 +679,7 @@ pub struct CollectDetail {
 
 /// `redpacket` and `external_redpacket`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RedPacket {
     /// 1 normal, 2 lucky draw, 3 incentive.
     #[serde(rename = "type")]
@@ -663,11 +692,13 @@ pub struct RedPacket {
     pub totalcnt: u32,
     /// Total amount in fen (分).
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub totalamount: u64,
 }
 
 /// `meeting`: an invitation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Meeting {
     /// Topic.
     #[serde(default)]
@@ -689,6 +720,7 @@ pub struct Meeting {
     pub meetingtype: u32,
     /// Meeting id (may exceed i64).
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub meetingid: u64,
     /// 1 attend … 7 not in room.
     #[serde(default)]
@@ -697,6 +729,7 @@ pub struct Meeting {
 
 /// `docmsg` (wire key `doc`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Doc {
     /// Title.
     #[serde(default)]
@@ -711,6 +744,7 @@ pub struct Doc {
 
 /// `markdown` (wire key `info`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Markdown {
     /// Markdown source, shown as text.
     #[serde(default)]
@@ -719,6 +753,7 @@ pub struct Markdown {
 
 /// `news` (wire key `info`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct News {
     /// Articles.
     #[serde(default)]
@@ -727,6 +762,7 @@ pub struct News {
 
 /// One article of a `news` message.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewsItem {
     /// Title.
     #[serde(default)]
@@ -744,6 +780,7 @@ pub struct NewsItem {
 
 /// `calendar`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Calendar {
     /// Title.
     #[serde(default)]
@@ -770,6 +807,7 @@ pub struct Calendar {
 
 /// `mixed`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Mixed {
     /// The parts, in order.
     #[serde(default)]
@@ -778,6 +816,7 @@ pub struct Mixed {
 
 /// One part of a `mixed` message.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MixedItem {
     /// The part's content, decoded from its JSON string (its msgtype is the item `type`).
     pub content: Content,
@@ -785,6 +824,7 @@ pub struct MixedItem {
 
 /// `meeting_voice_call`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MeetingVoiceCall {
     /// The call id (top-level `voiceid` on the wire).
     #[serde(default)]
@@ -804,6 +844,7 @@ pub struct MeetingVoiceCall {
 
 /// A document presented in a call.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DemoFile {
     /// File name.
     #[serde(default)]
@@ -821,6 +862,7 @@ pub struct DemoFile {
 
 /// A screen share in a call.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ShareScreen {
     /// Who shared.
     #[serde(default)]
@@ -835,6 +877,7 @@ pub struct ShareScreen {
 
 /// `voip_doc_share`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VoipDocShare {
     /// The call id (top-level `voipid` on the wire).
     #[serde(default)]
@@ -847,6 +890,7 @@ pub struct VoipDocShare {
     pub md5sum: Option<String>,
     /// Size in bytes (may exceed i64).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub filesize: Option<u64>,
     /// The SDK file id.
     pub sdkfileid: String,
@@ -854,6 +898,7 @@ pub struct VoipDocShare {
 
 /// `sphfeed`: a Channels post.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SphFeed {
     /// Feed type (2 picture, 4 video, 9 live).
     #[serde(default)]
@@ -868,9 +913,11 @@ pub struct SphFeed {
 
 /// `voiptext`: a call record (wire key `info`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VoipText {
     /// Duration in seconds.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub callduration: u64,
     /// 1 single audio, 2 single video, 3 multi audio, 4 multi video.
     #[serde(default)]
@@ -879,6 +926,7 @@ pub struct VoipText {
 
 /// `qydiskfile`: a WeDrive file (wire key `info`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QyDiskFile {
     /// File name.
     #[serde(default)]
@@ -887,6 +935,7 @@ pub struct QyDiskFile {
 
 /// A record of a type this build does not know.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Unknown {
     /// The msgtype as sent (empty when the record had none).
     pub name: String,

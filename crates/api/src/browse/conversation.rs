@@ -165,7 +165,7 @@ pub struct OriginalMessage {
     /// Its text.
     pub text: Option<String>,
     /// Its typed content (see `MessageView.content`).
-    #[ts(type = "Record<string, unknown> | null")]
+    #[ts(type = "Content | null")]
     pub content: Option<serde_json::Value>,
 }
 
@@ -192,7 +192,7 @@ pub struct MessageView {
     pub text: String,
     /// The typed content: the model's JSON tagged by `msgtype`, 64-bit fields as strings;
     /// an unknown type as `{msgtype: "unknown", name, raw}` with the whole record.
-    #[ts(type = "Record<string, unknown>")]
+    #[ts(type = "Content")]
     pub content: serde_json::Value,
     /// Set when this message was recalled (shown with its content, marked).
     pub revoked: Option<Revocation>,

@@ -7,6 +7,7 @@
 mod content;
 mod conversation;
 mod details;
+mod media;
 mod org;
 mod partners;
 mod people;
@@ -20,6 +21,7 @@ pub use details::{
     CustomerDetails, CustomerStatus, DeletionEvent, DeletionKind, EmployeeDetails, Follower, TagView,
     customer_details, employee_details,
 };
+pub use media::{MediaBytes, media, media_stored};
 pub use org::{
     ChatStats, DepartmentNode, Directory, EmployeeRow, ProfileSummary, directory, profile_summary,
 };

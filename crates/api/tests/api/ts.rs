@@ -7,6 +7,7 @@ use std::path::Path;
 use dossier_api::browse::*;
 use dossier_api::search::*;
 use dossier_api::{ApiError, ErrorCode};
+use dossier_model as model;
 use ts_rs::{Config, TS};
 
 macro_rules! decls {
@@ -31,6 +32,21 @@ fn generate() -> String {
         dossier_api::connect::ConnectRequest, dossier_api::connect::SyncState, dossier_api::connect::SyncStatus,
         dossier_api::profiles::KeySource, dossier_api::profiles::ProfileEntry, dossier_api::profiles::SessionInfo,
     );
+    // The message content, as `MessageView.content` carries it: the model's types, whose 64-bit
+    // fields are declared `string` on the model (`ts` feature); the rest are times and small
+    // numbers, so ts-rs's large-integer type is `number` here.
+    let model_cfg = Config::new().with_large_int("number");
+    let model = decls!(&model_cfg;
+        model::MsgId, model::UserId, model::RoomId,
+        model::Content, model::Text, model::Image, model::Revoke, model::Agree, model::Disagree,
+        model::Voice, model::Video, model::Card, model::Location, model::Emotion, model::File,
+        model::Link, model::Weapp, model::ChatRecord, model::ChatRecordItem, model::Todo, model::Vote,
+        model::Collect, model::CollectDetail, model::RedPacket, model::Meeting, model::Doc,
+        model::Markdown, model::News, model::NewsItem, model::Calendar, model::Mixed, model::MixedItem,
+        model::MeetingVoiceCall, model::DemoFile, model::ShareScreen, model::VoipDocShare,
+        model::SphFeed, model::VoipText, model::QyDiskFile, model::Unknown, serde_json::Value,
+    );
+    let decls: Vec<String> = decls.into_iter().chain(model).collect();
     let mut out = String::from(
         "// Generated from the Rust DTOs of crates/api by `cargo test -p dossier-api --test api ts`.\n\
          // Do not edit: CI fails when this file is stale. 64-bit integers cross as strings.\n\n",
@@ -47,6 +63,13 @@ fn generate() -> String {
 #[test]
 fn typescript_types_are_current() {
     let ts = generate();
+    // Every type a declaration refers to is declared here too.
+    for name in referenced(&ts) {
+        assert!(
+            ts.contains(&format!("export type {name} ")),
+            "{name} is used but not declared"
+        );
+    }
     // No 64-bit integer may cross as a JSON number unchecked (ts-rs writes `bigint` for them).
     assert!(
         !ts.contains("bigint"),
@@ -65,4 +88,37 @@ fn typescript_types_are_current() {
     }
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, ts).unwrap();
+}
+
+/// Capitalised identifiers used in type positions (after `:`, `|`, `&`, `<`, `=`), minus TS's own.
+fn referenced(ts: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for line in ts
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('*') && !l.trim_start().starts_with("/"))
+    {
+        let mut prev = ' ';
+        let mut word = String::new();
+        let mut after_type_pos = false;
+        for c in line.chars().chain([' ']) {
+            if c.is_alphanumeric() || c == '_' {
+                if word.is_empty() {
+                    after_type_pos = matches!(prev, ':' | '|' | '&' | '<' | '=' | '(' | ',');
+                }
+                word.push(c);
+            } else {
+                if after_type_pos
+                    && word.starts_with(|c: char| c.is_ascii_uppercase())
+                    && !matches!(word.as_str(), "Array" | "Record" | "Partial")
+                {
+                    out.insert(word.clone());
+                }
+                word.clear();
+                if !c.is_whitespace() {
+                    prev = c;
+                }
+            }
+        }
+    }
+    out
 }

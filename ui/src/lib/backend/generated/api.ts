@@ -431,7 +431,7 @@ text: string | null,
 /**
  * Its typed content (see `MessageView.content`).
  */
-content: Record<string, unknown> | null, };
+content: Content | null, };
 
 export type MessageView = { 
 /**
@@ -470,7 +470,7 @@ text: string,
  * The typed content: the model's JSON tagged by `msgtype`, 64-bit fields as strings;
  * an unknown type as `{msgtype: "unknown", name, raw}` with the whole record.
  */
-content: Record<string, unknown>, 
+content: Content, 
 /**
  * Set when this message was recalled (shown with its content, marked).
  */
@@ -723,3 +723,725 @@ hits: Array<SearchHit>,
  * Facet counts (computed with the first page only; `null` on later pages).
  */
 facets: SearchFacets | null, };
+
+export type SyncProgress = { 
+/**
+ * `recovering`, `syncing`, `finishing` or `done`.
+ */
+phase: string, 
+/**
+ * Feed records applied in this run.
+ */
+records: number, 
+/**
+ * Messages among them.
+ */
+messages: number, 
+/**
+ * Bytes received (compressed).
+ */
+bytes: number, 
+/**
+ * The profile's cursor (kept below 2^53 by the server's counter).
+ */
+cursor: number, 
+/**
+ * The server's newest seq as last reported.
+ */
+head: number, 
+/**
+ * Messages per second.
+ */
+rate: number, 
+/**
+ * Seconds left, when they can be told.
+ */
+eta_secs: number | null, 
+/**
+ * Fraction of this run done, 0..=1.
+ */
+fraction: number, };
+
+export type SyncSummary = { 
+/**
+ * The profile was created by this sync.
+ */
+created: boolean, 
+/**
+ * Feed records applied.
+ */
+records: number, 
+/**
+ * Messages among them.
+ */
+messages: number, 
+/**
+ * Bytes received.
+ */
+bytes: number, 
+/**
+ * Messages purged by grant changes.
+ */
+purged: number, 
+/**
+ * Transient failures retried.
+ */
+retries: number, 
+/**
+ * The cursor at the end.
+ */
+cursor: number, 
+/**
+ * Wall time, seconds.
+ */
+seconds: number, 
+/**
+ * Annotation writes the server accepted from the outbox.
+ */
+uploaded: number, 
+/**
+ * Annotation writes that came back as conflicts (both versions kept).
+ */
+conflicts: number, 
+/**
+ * Audit records uploaded.
+ */
+audit_uploaded: number, };
+
+export type ConnectRequest = { 
+/**
+ * Server URL, `https://host:port` (`http://` only on this machine).
+ */
+server_url: string, 
+/**
+ * Account name.
+ */
+user: string, 
+/**
+ * Password (never logged, never stored; the session tokens are kept in the profile).
+ */
+password: string, 
+/**
+ * Protect the new profile with this passphrase instead of the OS credential store.
+ */
+passphrase: string | null, };
+
+export type SyncState = "idle" | "syncing" | "error";
+
+export type SyncStatus = { 
+/**
+ * Running, idle or failed.
+ */
+state: SyncState, 
+/**
+ * The server answered the last attempt (false: working offline from the cache).
+ */
+online: boolean, 
+/**
+ * Progress of the running sync.
+ */
+progress: SyncProgress | null, 
+/**
+ * When the last sync finished, ms since the epoch.
+ */
+last_sync_at: number | null, 
+/**
+ * When the offline lease runs out, ms since the epoch.
+ */
+lease_expires_at: number | null, 
+/**
+ * Why the last sync failed.
+ */
+error: ApiError | null, };
+
+export type KeySource = "os_keyring" | "passphrase";
+
+export type ProfileEntry = { 
+/**
+ * Its id: the directory name under the profiles root.
+ */
+id: string, 
+/**
+ * How it is unlocked.
+ */
+key_source: KeySource, };
+
+export type SessionInfo = { 
+/**
+ * The profile's id (directory name).
+ */
+profile_id: string, 
+/**
+ * The server it syncs from (none before its first sync).
+ */
+server: string | null, 
+/**
+ * The account it syncs as.
+ */
+user: string | null, 
+/**
+ * The account's role on the server (`admin`, `reviewer`, `auditor`); auditors read only.
+ */
+role: string | null, };
+
+export type MsgId = string;
+
+export type UserId = string;
+
+export type RoomId = string;
+
+export type Content = { "msgtype": "text" } & Text | { "msgtype": "image" } & Image | { "msgtype": "revoke" } & Revoke | { "msgtype": "agree" } & Agree | { "msgtype": "disagree" } & Disagree | { "msgtype": "voice" } & Voice | { "msgtype": "video" } & Video | { "msgtype": "card" } & Card | { "msgtype": "location" } & Location | { "msgtype": "emotion" } & Emotion | { "msgtype": "file" } & File | { "msgtype": "link" } & Link | { "msgtype": "weapp" } & Weapp | { "msgtype": "chatrecord" } & ChatRecord | { "msgtype": "todo" } & Todo | { "msgtype": "vote" } & Vote | { "msgtype": "collect" } & Collect | { "msgtype": "redpacket" } & RedPacket | { "msgtype": "external_redpacket" } & RedPacket | { "msgtype": "meeting" } & Meeting | { "msgtype": "docmsg" } & Doc | { "msgtype": "markdown" } & Markdown | { "msgtype": "news" } & News | { "msgtype": "calendar" } & Calendar | { "msgtype": "mixed" } & Mixed | { "msgtype": "meeting_voice_call" } & MeetingVoiceCall | { "msgtype": "voip_doc_share" } & VoipDocShare | { "msgtype": "sphfeed" } & SphFeed | { "msgtype": "voiptext" } & VoipText | { "msgtype": "qydiskfile" } & QyDiskFile | { "msgtype": "switch" } | { "msgtype": "unknown" } & Unknown;
+
+export type Text = { 
+/**
+ * The text, control characters preserved.
+ */
+content: string, };
+
+export type Image = { 
+/**
+ * md5 of the file.
+ */
+md5sum?: string | null, 
+/**
+ * Size in bytes.
+ */
+filesize?: string, 
+/**
+ * The SDK file id.
+ */
+sdkfileid: string, };
+
+export type Revoke = { 
+/**
+ * The msgid of the recalled message.
+ */
+pre_msgid: MsgId, };
+
+export type Agree = { 
+/**
+ * The external user who agreed.
+ */
+userid: UserId, 
+/**
+ * When, in milliseconds.
+ */
+agree_time: number, };
+
+export type Disagree = { 
+/**
+ * The external user who refused.
+ */
+userid: UserId, 
+/**
+ * When, in milliseconds.
+ */
+disagree_time: number, };
+
+export type Voice = { 
+/**
+ * md5 of the file.
+ */
+md5sum?: string | null, 
+/**
+ * Size in bytes.
+ */
+voice_size?: string, 
+/**
+ * Duration in seconds.
+ */
+play_length?: string, 
+/**
+ * The SDK file id (AMR audio).
+ */
+sdkfileid: string, };
+
+export type Video = { 
+/**
+ * md5 of the file.
+ */
+md5sum?: string | null, 
+/**
+ * Size in bytes.
+ */
+filesize?: string, 
+/**
+ * Duration in seconds.
+ */
+play_length?: string, 
+/**
+ * The SDK file id (MP4).
+ */
+sdkfileid: string, };
+
+export type Card = { 
+/**
+ * The card owner's corp (`微信联系人` for a personal WeChat account).
+ */
+corpname: string, 
+/**
+ * The card owner's id.
+ */
+userid: UserId, };
+
+export type Location = { 
+/**
+ * Longitude.
+ */
+longitude: number, 
+/**
+ * Latitude.
+ */
+latitude: number, 
+/**
+ * Street address.
+ */
+address: string, 
+/**
+ * Place name.
+ */
+title: string, 
+/**
+ * Map zoom.
+ */
+zoom?: number | null, };
+
+export type Emotion = { 
+/**
+ * 1 gif, 2 png.
+ */
+type: number, 
+/**
+ * Width in pixels.
+ */
+width?: number | null, 
+/**
+ * Height in pixels.
+ */
+height?: number | null, 
+/**
+ * Size in bytes.
+ */
+imagesize?: string, 
+/**
+ * md5 of the file.
+ */
+md5sum?: string | null, 
+/**
+ * The SDK file id.
+ */
+sdkfileid: string, 
+/**
+ * Sticker title, when given.
+ */
+title?: string | null, };
+
+export type File = { 
+/**
+ * md5 of the file.
+ */
+md5sum?: string | null, 
+/**
+ * File name as sent.
+ */
+filename: string, 
+/**
+ * Extension without the dot.
+ */
+fileext: string, 
+/**
+ * Size in bytes.
+ */
+filesize?: string, 
+/**
+ * The SDK file id.
+ */
+sdkfileid: string, };
+
+export type Link = { 
+/**
+ * Title.
+ */
+title: string, 
+/**
+ * Description.
+ */
+description: string, 
+/**
+ * Target URL.
+ */
+link_url: string, 
+/**
+ * Preview image URL.
+ */
+image_url?: string | null, };
+
+export type Weapp = { 
+/**
+ * Title.
+ */
+title: string, 
+/**
+ * Description.
+ */
+description: string, 
+/**
+ * The mini-program's account (`xxx@app`).
+ */
+username: string, 
+/**
+ * Display name.
+ */
+displayname: string, };
+
+export type ChatRecord = { 
+/**
+ * Title (`群聊`, or the two names).
+ */
+title: string, 
+/**
+ * The forwarded messages.
+ */
+item: Array<ChatRecordItem>, };
+
+export type ChatRecordItem = { 
+/**
+ * The item type as sent (`ChatRecordText`, `ChatRecordImage`, …).
+ */
+type: string, 
+/**
+ * Time of the original message (seconds in practice).
+ */
+msgtime: number, 
+/**
+ * Whether the item came from a group.
+ */
+from_chatroom: boolean, 
+/**
+ * The item's content, decoded from its JSON string.
+ */
+content: Content, };
+
+export type Todo = { 
+/**
+ * Title.
+ */
+title: string, 
+/**
+ * Body.
+ */
+content: string, };
+
+export type Vote = { 
+/**
+ * Title.
+ */
+votetitle: string, 
+/**
+ * Options.
+ */
+voteitem: Array<string>, 
+/**
+ * 101 started, 102 took part.
+ */
+votetype: number, 
+/**
+ * Vote id.
+ */
+voteid: string, 
+/**
+ * Whether the source nested the fields under a `vote` key (kept so evidence round-trips).
+ */
+nested: boolean, };
+
+export type Collect = { 
+/**
+ * The group's name.
+ */
+room_name: string, 
+/**
+ * Creator's userid.
+ */
+creator: string, 
+/**
+ * Creation time as sent (`yyyy-MM-dd HH:mm:ss`).
+ */
+create_time: string, 
+/**
+ * Title.
+ */
+title: string, 
+/**
+ * The form's questions.
+ */
+details: Array<CollectDetail>, };
+
+export type CollectDetail = { 
+/**
+ * Question id (may exceed i64).
+ */
+id: string, 
+/**
+ * The question.
+ */
+ques: string, 
+/**
+ * `Text`, `Number`, `Date` or `Time`.
+ */
+type: string, };
+
+export type RedPacket = { 
+/**
+ * 1 normal, 2 lucky draw, 3 incentive.
+ */
+type: number, 
+/**
+ * Greeting.
+ */
+wish: string, 
+/**
+ * Number of packets.
+ */
+totalcnt: number, 
+/**
+ * Total amount in fen (分).
+ */
+totalamount: string, };
+
+export type Meeting = { 
+/**
+ * Topic.
+ */
+topic: string, 
+/**
+ * Start, seconds.
+ */
+starttime: number, 
+/**
+ * End, seconds.
+ */
+endtime: number, 
+/**
+ * Address.
+ */
+address: string, 
+/**
+ * Remarks.
+ */
+remarks: string, 
+/**
+ * 101 started, 102 handled.
+ */
+meetingtype: number, 
+/**
+ * Meeting id (may exceed i64).
+ */
+meetingid: string, 
+/**
+ * 1 attend … 7 not in room.
+ */
+status: number, };
+
+export type Doc = { 
+/**
+ * Title.
+ */
+title: string, 
+/**
+ * Creator's userid.
+ */
+doc_creator: string, 
+/**
+ * URL.
+ */
+link_url: string, };
+
+export type Markdown = { 
+/**
+ * Markdown source, shown as text.
+ */
+content: string, };
+
+export type News = { 
+/**
+ * Articles.
+ */
+item: Array<NewsItem>, };
+
+export type NewsItem = { 
+/**
+ * Title.
+ */
+title: string, 
+/**
+ * Description.
+ */
+description: string, 
+/**
+ * URL.
+ */
+url: string, 
+/**
+ * Picture URL.
+ */
+picurl: string, };
+
+export type Calendar = { 
+/**
+ * Title.
+ */
+title: string, 
+/**
+ * Creator's name.
+ */
+creatorname: string, 
+/**
+ * Attendees' names.
+ */
+attendeename: Array<string>, 
+/**
+ * Start, seconds.
+ */
+starttime: number, 
+/**
+ * End, seconds.
+ */
+endtime: number, 
+/**
+ * Place.
+ */
+place: string, 
+/**
+ * Remarks.
+ */
+remarks: string, };
+
+export type Mixed = { 
+/**
+ * The parts, in order.
+ */
+item: Array<MixedItem>, };
+
+export type MixedItem = { 
+/**
+ * The part's content, decoded from its JSON string (its msgtype is the item `type`).
+ */
+content: Content, };
+
+export type MeetingVoiceCall = { 
+/**
+ * The call id (top-level `voiceid` on the wire).
+ */
+voiceid: string, 
+/**
+ * End, seconds.
+ */
+endtime: number, 
+/**
+ * The SDK file id of the recording.
+ */
+sdkfileid: string, 
+/**
+ * Documents presented.
+ */
+demofiledata?: Array<DemoFile> | null, 
+/**
+ * Screen shares.
+ */
+sharescreendata?: Array<ShareScreen> | null, };
+
+export type DemoFile = { 
+/**
+ * File name.
+ */
+filename: string, 
+/**
+ * Who presented it.
+ */
+demooperator: string, 
+/**
+ * Start, seconds.
+ */
+starttime: number, 
+/**
+ * End, seconds.
+ */
+endtime: number, };
+
+export type ShareScreen = { 
+/**
+ * Who shared.
+ */
+share: string, 
+/**
+ * Start, seconds.
+ */
+starttime: number, 
+/**
+ * End, seconds.
+ */
+endtime: number, };
+
+export type VoipDocShare = { 
+/**
+ * The call id (top-level `voipid` on the wire).
+ */
+voipid: string, 
+/**
+ * File name.
+ */
+filename: string, 
+/**
+ * md5 of the file.
+ */
+md5sum?: string | null, 
+/**
+ * Size in bytes (may exceed i64).
+ */
+filesize?: string, 
+/**
+ * The SDK file id.
+ */
+sdkfileid: string, };
+
+export type SphFeed = { 
+/**
+ * Feed type (2 picture, 4 video, 9 live).
+ */
+feed_type: number, 
+/**
+ * Channel name.
+ */
+sph_name: string, 
+/**
+ * Description.
+ */
+feed_desc: string, };
+
+export type VoipText = { 
+/**
+ * Duration in seconds.
+ */
+callduration: string, 
+/**
+ * 1 single audio, 2 single video, 3 multi audio, 4 multi video.
+ */
+invitetype: number, };
+
+export type QyDiskFile = { 
+/**
+ * File name.
+ */
+filename: string, };
+
+export type Unknown = { 
+/**
+ * The msgtype as sent (empty when the record had none).
+ */
+name: string, 
+/**
+ * The whole record as received.
+ */
+raw: JsonValue, };
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
