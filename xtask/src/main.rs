@@ -252,91 +252,23 @@ fn test() -> Result {
 fn demo(args: &[String]) -> Result {
     let messages = match args {
         [] => "20000".to_owned(),
-        [flag, n] if flag == "--messages" && n.parse::<u64>().is_ok() => n.clone(),
+        [flag, n] if flag == "--messages" && n.parse::<u64>().is_ok_and(|n| n > 0) => n.clone(),
         _ => return Err("usage: cargo xtask demo [--messages N]".into()),
     };
     ensure_packages(BUILD_PACKAGES)?;
     build_ui()?;
-    step("building dossier and the desktop app");
-    run(
-        &cargo(),
-        &["build", "--locked", "-p", "dossier-cli", "-p", "dossier-app"],
-    )?;
-
-    let target = target_dir();
-    let exe = |name: &str| {
-        target
-            .join("debug")
-            .join(format!("{name}{}", env::consts::EXE_SUFFIX))
-    };
-    let dossier = exe("dossier");
-    let archive = target.join("demo-archive");
-    step(&format!(
-        "generating a demo archive of {messages} messages in {}",
-        archive.display()
-    ));
-    let dossier = dossier.to_str().ok_or("target path is not UTF-8")?;
-    let archive_arg = archive.to_str().ok_or("target path is not UTF-8")?;
-    run(
-        dossier,
-        &[
-            "server",
-            "demo",
-            "--out",
-            archive_arg,
-            "--messages",
-            &messages,
-            "--seed",
-            "1",
-        ],
-    )?;
-    step("checking the archive's messages with `dossier wecom check`");
-    let mut files: Vec<String> = std::fs::read_dir(&archive)
-        .map_err(|e| format!("{}: {e}", archive.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .and_then(OsStr::to_str)
-                .is_some_and(|n| n.starts_with("messages") && n.ends_with(".jsonl"))
-        })
-        .filter_map(|p| p.to_str().map(str::to_owned))
-        .collect();
-    files.sort();
-    let mut check = vec!["wecom", "check"];
-    check.extend(files.iter().map(String::as_str));
-    run(dossier, &check)?;
-
-    step("ingesting it into a demo archive server (rules run at ingest)");
-    let data = target.join("demo-server");
-    let _ = std::fs::remove_dir_all(&data);
-    let data_arg = data.to_str().ok_or("target path is not UTF-8")?;
-    let init = [
-        "server",
-        "init",
-        "--data",
-        data_arg,
-        "--admin",
-        "admin",
-        "--password-stdin",
-    ];
-    run_with_input(dossier, &init, &format!("{DEMO_PASSWORD}\n"))?;
-    run(dossier, &["server", "ingest", "--data", data_arg, archive_arg])?;
-    let mut server = command(dossier)
-        .args(["server", "serve", "--data", data_arg, "--listen", DEMO_LISTEN])
-        .spawn()
-        .map_err(|e| format!("could not start the demo server: {e}"))?;
+    step("building the desktop app");
+    run(&cargo(), &["build", "--locked", "-p", "dossier-app"])?;
+    let app = target_dir()
+        .join("debug")
+        .join(format!("dossier-app{}", env::consts::EXE_SUFFIX));
     eprintln!(
-        "\nThe demo archive is served at http://{DEMO_LISTEN} (user admin, password {DEMO_PASSWORD}). \
-         The app cannot sign in to a server until sync lands (issue 8): it opens on its first-run screen."
+        "\nThe app generates a demo archive of {messages} messages (once; kept in the app's data \
+         directory), serves it from an embedded archive server on 127.0.0.1, and syncs it into a \
+         fresh encrypted profile as the demo reviewer."
     );
-    let app = open_app(&exe("dossier-app"));
-    let _ = server.kill();
-    app
+    open_app(&app, &["--demo", "--demo-messages", &messages])
 }
-
-/// The demo server's address and its admin's password (a throwaway archive of synthetic data).
-const DEMO_LISTEN: &str = "127.0.0.1:7171";
-const DEMO_PASSWORD: &str = "dossier-demo";
 
 /// A finished command as a task result.
 fn succeeded(program: &str, args: &[&str], status: std::process::ExitStatus) -> Result {
@@ -347,24 +279,7 @@ fn succeeded(program: &str, args: &[&str], status: std::process::ExitStatus) -> 
     }
 }
 
-fn run_with_input(program: &str, args: &[&str], input: &str) -> Result {
-    use std::io::Write;
-    let mut child = command(program)
-        .args(args)
-        .current_dir(root())
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("could not start `{program}`: {e}"))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(input.as_bytes())
-            .map_err(|e| format!("`{program}`: {e}"))?;
-    }
-    let status = child.wait().map_err(|e| format!("`{program}`: {e}"))?;
-    succeeded(program, args, status)
-}
-
-fn open_app(app: &Path) -> Result {
+fn open_app(app: &Path, args: &[&str]) -> Result {
     if cfg!(target_os = "linux")
         && env::var_os("DISPLAY").is_none()
         && env::var_os("WAYLAND_DISPLAY").is_none()
@@ -372,5 +287,5 @@ fn open_app(app: &Path) -> Result {
         return Err("no display: run this from a desktop session (or under `xvfb-run`)".into());
     }
     step("starting the app");
-    run(app.to_str().ok_or("target path is not UTF-8")?, &[])
+    run(app.to_str().ok_or("target path is not UTF-8")?, args)
 }
