@@ -3,12 +3,11 @@
 
 mod browse;
 mod commands;
-mod error;
+mod connect;
 mod media;
 mod state;
 
 pub use commands::AppInfo;
-pub use error::ShellError;
 
 /// Start the app and block until the last window closes.
 pub fn run() {
@@ -28,13 +27,20 @@ pub fn run() {
                 None => app.path().app_data_dir()?.join("profiles"),
             };
             app.manage(state::AppState::new(root));
+            let launch = connect::Launch::from_args(std::env::args(), app.path().app_data_dir()?)?;
+            app.manage(launch);
+            app.manage(dossier_api::connect::Connection::default());
             Ok(())
         })
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::handle)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
-            commands::connect_server,
-            commands::open_demo,
+            connect::connect_server,
+            connect::open_demo,
+            connect::sync_now,
+            connect::sync_status,
+            connect::list_profiles,
+            connect::current_session,
             browse::open_profile,
             browse::close_profile,
             browse::profile_summary,
