@@ -16,7 +16,8 @@ pub enum SortOrder {
     /// Newest `msgtime` first (ties: index order).
     #[default]
     Newest,
-    /// BM25 over the matched grams, best first.
+    /// BM25 over the matched grams, best first (filters and dates narrow, they do not score; ties:
+    /// newest-indexed first).
     Relevance,
 }
 
