@@ -72,9 +72,9 @@ describe('first-run screen', () => {
     await user.click(screen.getByRole('button', { name: '连接' }));
 
     const alert = await screen.findByRole('alert');
-    expect(alert).toHaveAttribute('data-code', 'not_available');
-    expect(alert).toHaveTextContent('此功能尚未提供');
-    expect(alert).toHaveTextContent('the archive server is not built yet');
+    expect(alert).toHaveAttribute('data-code', 'sign_in_required');
+    expect(alert).toHaveTextContent('需要重新登录服务器');
+    expect(alert).toHaveTextContent('wrong account name or password');
     expect(backend.connects).toEqual([
       { server_url: 'https://archive.example.com', user: 'zhang.wei', password: 's3cret', passphrase: null },
     ]);
@@ -111,7 +111,9 @@ describe('first-run screen', () => {
 
     await user.click(screen.getByRole('button', { name: '打开演示' }));
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('the demo archive is not built yet');
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveAttribute('data-code', 'offline');
+    expect(alert).toHaveTextContent('the demo server did not start');
   });
 
   it('shows an ACL refusal as a shell error, not as a crash', async () => {

@@ -330,9 +330,9 @@ export function fakeBackend(overrides: Partial<Backend> = {}, options: FakeOptio
     appInfo: () => ok(info),
     connectServer: (request) => {
       connects.push(request);
-      return Promise.reject(new BackendError('not_available', 'the archive server is not built yet'));
+      return Promise.reject(new BackendError('sign_in_required', 'wrong account name or password'));
     },
-    openDemo: () => Promise.reject(new BackendError('not_available', 'the demo archive is not built yet')),
+    openDemo: () => Promise.reject(new BackendError('offline', 'the demo server did not start')),
 
     listProfiles: () => ok(profiles),
     openProfile: (id, passphrase) => {

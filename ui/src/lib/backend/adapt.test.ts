@@ -1,7 +1,7 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { conversationPage, orgOverview, pageAt, partners } from './adapt';
+import { conversationPage, orgOverview, pageAt, partners, profileEntry, sessionInfo } from './adapt';
 import type * as api from './api-types';
 import { tauriBackend } from './tauri';
 
@@ -172,5 +172,33 @@ describe('tauriBackend browsing commands', () => {
     await tauriBackend.orgOverview();
     await tauriBackend.employeePartners('zhangwei');
     expect(calls).toEqual(['directory', 'partners']);
+  });
+});
+
+describe('profiles and sessions', () => {
+  it('splits a server account profile id into user and server for the picker', () => {
+    expect(profileEntry({ id: 'reviewer@127.0.0.1-7171', key_source: 'passphrase' })).toEqual({
+      id: 'reviewer@127.0.0.1-7171',
+      name: 'reviewer@127.0.0.1-7171',
+      user: 'reviewer',
+      server_url: '127.0.0.1-7171',
+      key_source: 'passphrase',
+      last_opened_at: null,
+    });
+    expect(profileEntry({ id: 'laptop', key_source: 'os_keyring' }).user).toBe('laptop');
+  });
+
+  it('takes server, user and role from the open profile and falls back to the least privilege', () => {
+    const info = sessionInfo({
+      profile_id: 'reviewer@127.0.0.1-7171',
+      server: 'http://127.0.0.1:7171',
+      user: 'reviewer',
+      role: 'reviewer',
+    });
+    expect(info.role).toBe('reviewer');
+    expect(info.profile.server_url).toBe('http://127.0.0.1:7171');
+    const unknown = sessionInfo({ profile_id: 'x', server: null, user: null, role: 'superuser' });
+    expect(unknown.role).toBe('auditor');
+    expect(unknown.profile.user).toBe('x');
   });
 });

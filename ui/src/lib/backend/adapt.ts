@@ -17,6 +17,8 @@ import type {
   PageAnchor,
   Participant,
   PartnerSummary,
+  ProfileSummary,
+  SessionInfo,
 } from './dto';
 
 export function participant(person: api.Person, corpName: string | null = null): Participant {
@@ -193,4 +195,35 @@ export function customerDetails(details: api.CustomerDetails): CustomerDetails {
 export function employeeDetails(details: api.EmployeeDetails): EmployeeDetails {
   const s = summary(details.employee);
   return { employee: s.employee, counts: s.counts, department_names: details.department_names, customers: details.customers };
+}
+
+/** A profile id made by the api for a server account is `user@host-port`; others show as they are. */
+function splitProfileId(id: string): { user: string; server_url: string } {
+  const at = id.indexOf('@');
+  return at > 0 ? { user: id.slice(0, at), server_url: id.slice(at + 1) } : { user: id, server_url: '' };
+}
+
+/** A profile in the picker: only what a locked profile shows (its id and how it unlocks). */
+export function profileEntry(entry: api.ProfileEntry): ProfileSummary {
+  return { id: entry.id, name: entry.id, ...splitProfileId(entry.id), key_source: entry.key_source, last_opened_at: null };
+}
+
+const ROLES = ['reviewer', 'supervisor', 'auditor', 'admin'] as const;
+
+/** The open profile's binding (server, account, role). */
+export function sessionInfo(info: api.SessionInfo): SessionInfo {
+  const fromId = splitProfileId(info.profile_id);
+  // Unknown or missing: the least privilege (the server enforces roles; the UI only hides actions).
+  const role = ROLES.find((r) => r === info.role) ?? 'auditor';
+  return {
+    profile: {
+      id: info.profile_id,
+      name: info.profile_id,
+      user: info.user ?? fromId.user,
+      server_url: info.server ?? fromId.server_url,
+      key_source: 'os_keyring',
+      last_opened_at: null,
+    },
+    role,
+  };
 }

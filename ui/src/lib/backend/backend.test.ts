@@ -6,10 +6,10 @@ import { tauriBackend } from './tauri';
 
 describe('toBackendError', () => {
   it('keeps a known code and message from a command error', () => {
-    const error = toBackendError({ code: 'not_available', message: 'archive server not built yet' });
+    const error = toBackendError({ code: 'lease_expired', message: 'the offline lease ran out' });
     expect(error).toBeInstanceOf(BackendError);
-    expect(error.code).toBe('not_available');
-    expect(error.message).toBe('archive server not built yet');
+    expect(error.code).toBe('lease_expired');
+    expect(error.message).toBe('the offline lease ran out');
   });
 
   it('maps an unknown code to `unknown`, keeping the original code in the message', () => {
@@ -59,7 +59,7 @@ describe('tauriBackend', () => {
     const calls: [string, unknown][] = [];
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
-      throw { code: 'not_available', message: 'the archive server is not built yet' };
+      throw { code: 'sign_in_required', message: 'wrong account name or password' };
     });
 
     const request = { server_url: 'https://a.example', user: 'li', password: 'pw', passphrase: null };
@@ -67,10 +67,14 @@ describe('tauriBackend', () => {
 
     await expect(failure).rejects.toBeInstanceOf(BackendError);
     await expect(failure).rejects.toMatchObject({
-      code: 'not_available',
-      message: 'the archive server is not built yet',
+      code: 'sign_in_required',
+      message: 'wrong account name or password',
     });
-    expect(calls).toEqual([['connect_server', { request }]]);
+    expect(calls).toHaveLength(1);
+    const [command, args] = calls[0] as [string, { request: unknown; onProgress: unknown }];
+    expect(command).toBe('connect_server');
+    expect(args.request).toEqual(request);
+    expect(args.onProgress).toBeDefined();
   });
 
   it('maps a refusal by Tauri to ipc', async () => {

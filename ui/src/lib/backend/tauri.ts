@@ -3,7 +3,7 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 
 import * as adapt from './adapt';
 import type * as api from './api-types';
-import type { ProfileSummary, SessionInfo, SyncProgress, SyncStatus } from './dto';
+import type { SyncProgress, SyncStatus } from './dto';
 import { BackendError, toBackendError } from './error';
 import type { Backend } from './index';
 import type { AppInfo } from './types';
@@ -30,12 +30,15 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 /** The backend as the desktop shell provides it, over Tauri IPC. */
 export const tauriBackend: Backend = {
   appInfo: () => call<AppInfo>('app_info'),
-  connectServer: (request) => call<void>('connect_server', { request }),
-  openDemo: () => call<void>('open_demo'),
+  // Progress of the first sync also reaches the sync strip through `sync_status`.
+  connectServer: (request) =>
+    call<api.SessionInfo>('connect_server', { request, onProgress: new Channel<SyncProgress>() }).then(() => {}),
+  openDemo: () => call<api.SessionInfo>('open_demo', { onProgress: new Channel<SyncProgress>() }).then(() => {}),
 
-  listProfiles: () => call<ProfileSummary[]>('list_profiles'),
+  listProfiles: () => call<api.ProfileEntry[]>('list_profiles').then((list) => list.map(adapt.profileEntry)),
   openProfile: (id, passphrase) => call<void>('open_profile', { id, passphrase }),
-  currentSession: () => call<SessionInfo | null>('current_session'),
+  currentSession: () =>
+    call<api.SessionInfo | null>('current_session').then((info) => (info ? adapt.sessionInfo(info) : null)),
   closeProfile: () => call<void>('close_profile'),
 
   syncStatus: () => call<SyncStatus>('sync_status'),

@@ -32,14 +32,12 @@ export interface ApiErrorPayload {
 /**
  * Error codes the UI acts on.
  *
- * - `not_available`: the shell answered, but the feature is not built yet.
  * - `ipc`: Tauri itself refused the call (command unknown, or not allowed by the capability).
  * - `no_backend`: the page runs outside the desktop shell (a plain browser).
  * - `unknown`: anything else; the message says what happened.
  * - the rest are `crates/api`'s `ErrorCode`s.
  */
 export const ERROR_CODES = [
-  'not_available',
   'ipc',
   'no_backend',
   'unknown',

@@ -30,7 +30,6 @@ export const en: Messages = {
     themeDark: 'Dark',
   },
   errors: {
-    not_available: 'This is not available yet',
     ipc: 'The app shell refused the request',
     no_backend: 'Open this page in the Dossier desktop app',
     unknown: 'Something unexpected went wrong',

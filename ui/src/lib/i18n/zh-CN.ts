@@ -30,7 +30,6 @@ export const zhCN: Messages = {
     themeDark: '深色',
   },
   errors: {
-    not_available: '此功能尚未提供',
     ipc: '应用外壳拒绝了此请求',
     no_backend: '请在 Dossier 桌面应用中打开',
     unknown: '出现了意外错误',
