@@ -140,37 +140,39 @@ pub struct SyncSummary {
     pub audit_uploaded: u32,
 }
 
-/// Signs `client` in: with the password when given, else with the session stored in the profile.
-fn sign_in(session: &Session, client: &Client, req: &SyncRequest) -> Result<()> {
-    match &req.password {
-        Some(pw) => {
-            // On a blocking-pool thread: wait for the sign-in on the runtime.
-            tokio::runtime::Handle::current().block_on(client.login(&req.user, pw))?;
+/// A client of the request's server, signed in: with the password when given, else with the
+/// session stored in the profile (when there is one).
+fn signed_in(
+    session: Option<&Session>,
+    req: &SyncRequest,
+    runtime: tokio::runtime::Handle,
+) -> Result<Client> {
+    let client = Client::new(&req.server, ClientOptions::default(), runtime.clone())?;
+    match (&req.password, session) {
+        // On a blocking-pool thread: wait for the sign-in on the runtime.
+        (Some(pw), _) => {
+            runtime.block_on(client.login(&req.user, pw))?;
         }
-        None => {
-            if !dossier_sync::session::restore(session.vault(), client)? {
-                return Err(ApiError::new(
-                    ErrorCode::SignInRequired,
-                    "this profile has no stored session for this server; sign in with a password",
-                ));
-            }
+        (None, Some(s)) if dossier_sync::session::restore(s.vault(), &client)? => {}
+        (None, _) => {
+            return Err(ApiError::new(
+                ErrorCode::SignInRequired,
+                "no stored session for this server in the profile; sign in with a password",
+            ));
         }
     }
-    Ok(())
+    Ok(client)
 }
 
 fn run(
     session: &Session,
-    req: &SyncRequest,
-    runtime: tokio::runtime::Handle,
+    client: &Client,
     progress: &(dyn Fn(&SyncProgress) + Send + Sync),
 ) -> Result<SyncSummary> {
-    let client = Client::new(&req.server, ClientOptions::default(), runtime)?;
-    sign_in(session, &client, req)?;
     let vault = session.vault();
     // Upload first, so the feed brings the server's copies of our own writes back.
-    let pushed = dossier_sync::outbox::push_outbox(vault, &client)?;
-    let report = dossier_sync::sync(vault, session.index(), &client, &SyncOptions::default(), &|p| {
+    let pushed = dossier_sync::outbox::push_outbox(vault, client)?;
+    let report = dossier_sync::sync(vault, session.index(), client, &SyncOptions::default(), &|p| {
         progress(&SyncProgress::from(p))
     })?;
     Ok(SyncSummary {
@@ -196,7 +198,12 @@ pub async fn sync_session(
     progress: impl Fn(&SyncProgress) + Send + Sync + 'static,
 ) -> Result<SyncSummary> {
     let runtime = tokio::runtime::Handle::current();
-    session.blocking(move |s| run(s, &req, runtime, &progress)).await
+    session
+        .blocking(move |s| {
+            let client = signed_in(Some(s), &req, runtime)?;
+            run(s, &client, &progress)
+        })
+        .await
 }
 
 /// Opens the profile at `profile.dir` — creating it on first use, protected as `profile` says
@@ -217,13 +224,17 @@ pub async fn sync_profile(
                 "a new profile needs a sign-in with a password",
             ));
         }
-        let vault = if created {
-            Profile::create(&dir, profile.key_source(), &CreateOptions::default())?
+        // Sign in before creating anything: a wrong password leaves no empty profile behind.
+        let (session, client) = if created {
+            let client = signed_in(None, &req, runtime)?;
+            let vault = Profile::create(&dir, profile.key_source(), &CreateOptions::default())?;
+            (Session::from_vault(vault)?, client)
         } else {
-            Profile::open(&dir)?.unlock(profile.key_source())?
+            let session = Session::from_vault(Profile::open(&dir)?.unlock(profile.key_source())?)?;
+            let client = signed_in(Some(&session), &req, runtime)?;
+            (session, client)
         };
-        let session = Session::from_vault(vault)?;
-        let mut summary = run(&session, &req, runtime, &progress)?;
+        let mut summary = run(&session, &client, &progress)?;
         summary.created = created;
         Ok((session, summary))
     })
@@ -242,8 +253,7 @@ pub async fn prefetch_media(session: &Session, req: SyncRequest, budget: u64) ->
     let runtime = tokio::runtime::Handle::current();
     session
         .blocking(move |s| {
-            let client = Client::new(&req.server, ClientOptions::default(), runtime)?;
-            sign_in(s, &client, &req)?;
+            let client = signed_in(Some(s), &req, runtime)?;
             let done = dossier_sync::media::prefetch_media(s.vault(), &client, budget)?;
             Ok((done.files as u32, done.bytes))
         })

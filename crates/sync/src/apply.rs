@@ -104,6 +104,7 @@ pub(crate) struct Applier<'v> {
     /// Media blobs to delete once the purge that dropped them is committed.
     dead_blobs: Vec<String>,
     cursor: i64,
+    _cache: CacheGuard<'v>,
 }
 
 fn pending_ids(tx: &dyn Queries) -> Result<BTreeSet<i64>> {
@@ -140,8 +141,18 @@ fn reindex_rows(q: &dyn Queries, writer: &mut Indexer<'_>, ids: &BTreeSet<i64>) 
 
 impl<'v> Applier<'v> {
     /// Takes the index writer and brings the index up to the vault's cursor (after a crash).
-    pub fn open(vault: &'v Vault, index: &'v SearchIndex, commit_every: usize) -> Result<Self> {
+    pub fn open(
+        vault: &'v Vault,
+        index: &'v SearchIndex,
+        commit_every: usize,
+        cache_mib: u32,
+    ) -> Result<Self> {
         let mut writer = index.writer()?;
+        set_writer_cache(
+            vault,
+            cache_mib.saturating_mul(1024).max(dossier_vault::CACHE_KIB),
+        )?;
+        let cache = CacheGuard(vault);
         let (cursor, pending) = in_read(vault.db(), |r| Ok((r.cursor()?, pending_ids(r)?)))?;
         if index.committed_seq()?.unwrap_or(0) < cursor {
             in_read(vault.db(), |r| reindex_rows(r, &mut writer, &pending))?;
@@ -160,6 +171,7 @@ impl<'v> Applier<'v> {
             commit_every,
             dead_blobs: Vec::new(),
             cursor,
+            _cache: cache,
         })
     }
 
@@ -492,6 +504,28 @@ impl<'v> Applier<'v> {
             tracing::info!(messages = msgids.len(), "purged what the new grant excludes");
         }
         Ok(msgids.len() as u64)
+    }
+}
+
+/// Sets the page cache of the vault's writer connection, KiB.
+fn set_writer_cache(vault: &Vault, kib: u32) -> Result<()> {
+    in_write(vault.db(), |tx| {
+        tx.sql()
+            .execute_batch(&format!("PRAGMA cache_size = -{kib}"))
+            .map_err(dossier_vault::Error::from)?;
+        Ok(())
+    })
+}
+
+/// Gives the writer connection the vault's own page cache back when sync ends, however it ends
+/// (browsing needs the memory).
+struct CacheGuard<'v>(&'v Vault);
+
+impl Drop for CacheGuard<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = set_writer_cache(self.0, dossier_vault::CACHE_KIB) {
+            tracing::warn!(error = %e, "could not restore the writer's page cache");
+        }
     }
 }
 
