@@ -1,0 +1,171 @@
+//! The shell's command table (`src-tauri/src/{browse,connect,commands}.rs`), served over HTTP:
+//! the same names, the same camelCase arguments, the same `dossier_api` function behind each.
+
+use dossier_api::browse::{self, PageAt};
+use dossier_api::connect::ConnectRequest;
+use dossier_api::search::{self, SearchSort};
+use dossier_api::{ApiError, ErrorCode, ProfileArgs, Session, profiles};
+use dossier_vault::Passphrase;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::state::Bridge;
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+fn args<T: DeserializeOwned>(body: &Value) -> Result<T> {
+    serde_json::from_value(body.clone()).map_err(|e| ApiError::bad_input(format!("arguments: {e}")))
+}
+
+fn json(value: impl serde::Serialize) -> Result<Value> {
+    serde_json::to_value(value).map_err(|e| ApiError::internal(format!("serialising the result: {e}")))
+}
+
+#[derive(Deserialize)]
+struct OpenProfile {
+    id: String,
+    passphrase: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Participant {
+    participant: String,
+}
+
+#[derive(Deserialize)]
+struct Conversation {
+    conversation: String,
+}
+
+#[derive(Deserialize)]
+struct Page {
+    conversation: String,
+    at: PageAt,
+    limit: u32,
+}
+
+#[derive(Deserialize)]
+struct Customer {
+    customer: String,
+}
+
+#[derive(Deserialize)]
+struct Employee {
+    userid: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Search {
+    query: String,
+    sort: SearchSort,
+    page: u32,
+    page_size: u32,
+}
+
+#[derive(Deserialize)]
+struct MediaUrl {
+    request: MediaRequest,
+}
+
+#[derive(Deserialize)]
+struct MediaRequest {
+    sdkfileid: String,
+}
+
+#[derive(Deserialize)]
+struct Connect {
+    request: ConnectRequest,
+}
+
+/// Runs `command` with the JSON arguments `body`. `media_url` answers a URL of this bridge that
+/// carries `token` (an `<img>` cannot send a header).
+pub async fn dispatch(bridge: &Bridge, token: &str, command: &str, body: Value) -> Result<Value> {
+    let session = || bridge.session();
+    match command {
+        "app_info" => Ok(serde_json::json!({
+            "version": env!("CARGO_PKG_VERSION"),
+            "os": std::env::consts::OS,
+            "arch": std::env::consts::ARCH,
+            "webview": null,
+        })),
+        "connect_server" => {
+            let Connect { request } = args(&body)?;
+            let s = bridge
+                .link()
+                .connect(bridge.profiles_root(), request, |_| {})
+                .await?;
+            json(bridge.opened(s).await?)
+        }
+        "open_demo" => json(bridge.open_demo().await?),
+        "sync_now" => json(bridge.link().sync_now(&session()?, |_| {}).await?),
+        "sync_status" => json(bridge.link().status(session().ok().as_ref()).await?),
+        "list_profiles" => json(profiles::list_profiles(bridge.profiles_root()).await?),
+        "current_session" => match session() {
+            Ok(s) => json(Some(profiles::session_info(&s).await?)),
+            Err(_) => Ok(Value::Null),
+        },
+        "open_profile" => {
+            let OpenProfile { id, passphrase } = args(&body)?;
+            let dir = bridge.profile_dir(&id)?;
+            bridge.set_session(None);
+            let passphrase = passphrase.map(Passphrase::new).transpose()?;
+            let s = Session::open(ProfileArgs { dir, passphrase }).await?;
+            let summary = browse::profile_summary(&s).await?;
+            bridge.set_session(Some(s));
+            json(summary)
+        }
+        "close_profile" => {
+            bridge.set_session(None);
+            bridge.link().close();
+            Ok(Value::Null)
+        }
+        "profile_summary" => json(browse::profile_summary(&session()?).await?),
+        "directory" => json(browse::directory(&session()?).await?),
+        "partners" => {
+            let Participant { participant } = args(&body)?;
+            json(browse::partners(&session()?, participant).await?)
+        }
+        "customers" => json(browse::customers(&session()?).await?),
+        "groups" => json(browse::groups(&session()?).await?),
+        "conversation" => {
+            let Conversation { conversation } = args(&body)?;
+            json(browse::conversation(&session()?, conversation).await?)
+        }
+        "conversation_page" => {
+            let Page {
+                conversation,
+                at,
+                limit,
+            } = args(&body)?;
+            json(browse::conversation_page(&session()?, conversation, at, limit).await?)
+        }
+        "customer_details" => {
+            let Customer { customer } = args(&body)?;
+            json(browse::customer_details(&session()?, customer).await?)
+        }
+        "employee_details" => {
+            let Employee { userid } = args(&body)?;
+            json(browse::employee_details(&session()?, userid).await?)
+        }
+        "search" => {
+            let Search {
+                query,
+                sort,
+                page,
+                page_size,
+            } = args(&body)?;
+            json(search::search(&session()?, query, sort, page, page_size).await?)
+        }
+        "media_url" => {
+            let MediaUrl { request } = args(&body)?;
+            let stored = browse::media_stored(&session()?, request.sdkfileid.clone()).await?;
+            json(stored.then(|| crate::http::media_url(&request.sdkfileid, token)))
+        }
+        other => Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("no command {other:?} (the shell does not register it either)"),
+        )),
+    }
+}
