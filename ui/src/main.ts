@@ -3,8 +3,7 @@ import './app.css';
 import { mount } from 'svelte';
 
 import App from './App.svelte';
-import type { Backend } from './lib/backend';
-import { tauriBackend } from './lib/backend/tauri';
+import { pageBackend, type Backend } from './lib/backend';
 import { i18n } from './lib/i18n/index.svelte';
 import { theme } from './lib/theme/index.svelte';
 
@@ -29,7 +28,7 @@ async function chooseBackend(): Promise<Backend> {
     };
     return fakeBackend({}, { session: { profile, role: 'reviewer' }, profiles: [profile] });
   }
-  return tauriBackend;
+  return pageBackend();
 }
 
 const app = chooseBackend().then((backend) => mount(App, { target, props: { backend } }));

@@ -21,8 +21,10 @@ import type {
   SyncStatus,
   UserId,
 } from './dto';
+import { tauriBackend } from './tauri';
 import type { AppInfo, ConnectRequest } from './types';
 
+import { BackendError } from './error';
 export { BackendError, toBackendError } from './error';
 export type { AppInfo, ConnectRequest, ErrorCode, ApiErrorPayload } from './types';
 export type * from './dto';
@@ -99,4 +101,18 @@ export function getBackend(): Backend {
   const backend = getContext<Backend | undefined>(KEY);
   if (!backend) throw new Error('no Backend provided: call provideBackend() in the root component');
   return backend;
+}
+
+/**
+ * The backend of this page: the desktop shell's IPC; or, when the page was opened as
+ * `…/#bridge=<token>` (browser tests against `crates/bridge`), the loopback HTTP bridge. Which
+ * transport is the business of this folder alone.
+ */
+export async function pageBackend(): Promise<Backend> {
+  const hash = typeof window === 'undefined' ? '' : window.location.hash;
+  if (!hash.includes('bridge=')) return tauriBackend;
+  const { bridgeToken, httpBackend } = await import('./http');
+  const token = bridgeToken(hash);
+  if (!token) throw new BackendError('no_backend', 'the #bridge= token in the address is malformed');
+  return httpBackend(token);
 }
