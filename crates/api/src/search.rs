@@ -86,6 +86,12 @@ pub struct SearchFacets {
     pub employee: Vec<FacetCount>,
     /// Per msgtype.
     pub msgtype: Vec<FacetCount>,
+    /// Per customer taking part.
+    pub customer: Vec<FacetCount>,
+    /// Per group (room id).
+    pub group: Vec<FacetCount>,
+    /// Per month of `msgtime` in Asia/Shanghai (`YYYY-MM`), oldest first.
+    pub month: Vec<FacetCount>,
 }
 
 /// One page of results.
@@ -174,6 +180,9 @@ pub async fn search(
                 facets: res.facets.as_ref().map(|f| SearchFacets {
                     employee: counts(&f.employee),
                     msgtype: counts(&f.msgtype),
+                    customer: counts(&f.customer),
+                    group: counts(&f.group),
+                    month: counts(&f.month),
                 }),
             })
         })

@@ -13,6 +13,12 @@ async fn pages_add_up_to_the_total_and_facets_count_every_hit() {
     let facets = first.facets.as_ref().unwrap();
     let by_type: u32 = facets.msgtype.iter().map(|f| f.count).sum();
     assert_eq!(by_type, first.total);
+    let by_month: u32 = facets.month.iter().map(|f| f.count).sum();
+    assert_eq!(by_month, first.total);
+    assert!(
+        facets.month.windows(2).all(|w| w[0].value < w[1].value),
+        "months oldest first"
+    );
     let mut seen = std::collections::BTreeSet::new();
     let mut page = 0;
     loop {

@@ -700,7 +700,19 @@ employee: Array<FacetCount>,
 /**
  * Per msgtype.
  */
-msgtype: Array<FacetCount>, };
+msgtype: Array<FacetCount>, 
+/**
+ * Per customer taking part.
+ */
+customer: Array<FacetCount>, 
+/**
+ * Per group (room id).
+ */
+group: Array<FacetCount>, 
+/**
+ * Per month of `msgtime` in Asia/Shanghai (`YYYY-MM`), oldest first.
+ */
+month: Array<FacetCount>, };
 
 export type SearchPage = { 
 /**
