@@ -32,13 +32,17 @@ const tmp = mkdtempSync(join(tmpdir(), 'dossier-e2e-browser-'));
 let bridge;
 let browser;
 let failed = false;
+// Over two minutes is a failure, not a slow pass; the bridge exits when our end of its stdin closes.
+const watchdog = setTimeout(() => {
+  console.error(`browser e2e FAILED: still running after ${since()}`);
+  process.exit(1);
+}, 150_000);
 try {
   bridge = await startBridge(BRIDGE, ['--demo', '--demo-messages', MESSAGES], {
     DOSSIER_DEMO_DIR: join(tmp, 'demo'),
     DOSSIER_PROFILES_DIR: join(tmp, 'profiles'),
   });
   console.log(`bridge ready at ${bridge.url} (${since()})`);
-  const expected = expectedWalk(join(tmp, 'demo'));
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -87,7 +91,7 @@ try {
       await page.locator(selector).fill(text);
     },
   };
-  await walk(driver, expected, (line) => console.log(`${line} (${since()})`));
+  await walk(driver, () => expectedWalk(join(tmp, 'demo')), (line) => console.log(`${line} (${since()})`));
   if (problems.length) throw new Error(`the page reported:\n  ${problems.join('\n  ')}`);
   console.log(`browser e2e passed in ${since()}`);
 } catch (e) {
@@ -97,5 +101,6 @@ try {
   await browser?.close().catch(() => {});
   await bridge?.stop();
   rmSync(tmp, { recursive: true, force: true });
+  clearTimeout(watchdog);
 }
 process.exit(failed ? 1 : 0);

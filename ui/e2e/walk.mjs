@@ -55,12 +55,13 @@ async function checkNothingFromContent(driver, where) {
 }
 
 /**
- * `expected` comes from the generated archive (demo.mjs): staff names, the employee and customer
- * of a chat, and its newest texts.
+ * `expectation()` reads the generated archive (demo.mjs: staff names, the employee and customer of
+ * a chat, its newest texts); it is called once the window lists employees, so the demo exists.
  */
-export async function walk(driver, expected, log) {
+export async function walk(driver, expectation, log) {
   // Pane 1: the employees.
   await until(driver, `return document.querySelectorAll('[data-testid="employee-row"]').length >= 5`, 'the employee list', 120_000);
+  const expected = expectation();
   const names = await driver.run(
     `return [...document.querySelectorAll('[data-testid="employee-row"] .name')].map((e) => e.textContent.trim());`,
   );
