@@ -15,6 +15,7 @@ pub mod browse;
 pub mod connect;
 pub mod demo;
 mod error;
+pub mod export;
 #[cfg(feature = "demo-fixture")]
 pub mod fixture;
 pub mod profiles;

@@ -6,5 +6,6 @@ mod common;
 mod connect;
 mod content;
 mod demo;
+mod export;
 mod search;
 mod ts;
