@@ -44,11 +44,13 @@ const BUILD_PACKAGES: &[&str] = &[
     "libssl-dev",
     "librsvg2-dev",
 ];
-/// Debian packages the tests need on top: a virtual display and CJK fonts for the real window, and a
-/// private Secret Service (gnome-keyring on a session bus) for the vault's OS-keyring tests.
+/// Debian packages the tests need on top: a virtual display, WebKitWebDriver and CJK fonts for the
+/// real window, Chromium for the browser e2e, and a private Secret Service (gnome-keyring on a
+/// session bus) for the vault's OS-keyring tests.
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "webkit2gtk-driver",
+    "chromium",
     "fonts-noto-cjk",
     "xauth",
     "dbus",
@@ -245,7 +247,40 @@ fn test() -> Result {
     } else {
         run(tests[0], &tests[1..])?;
     }
+    end_to_end()?;
     eprintln!("\nall checks passed");
+    Ok(())
+}
+
+/// The e2e walks (issue 9): the UI in Debian's Chromium against `dossier-bridge --demo`, then the
+/// real app window through WebKitWebDriver on a private Xvfb display (ui/e2e/*.mjs start both).
+/// Linux only: that is where CI runs and where WebKitWebDriver exists (tauri-driver has no macOS).
+fn end_to_end() -> Result {
+    if !cfg!(target_os = "linux") {
+        eprintln!("\nend-to-end tests run on Linux only (Chromium and WebKitWebDriver); not run here");
+        return Ok(());
+    }
+    step("end-to-end: building dossier-app and dossier-bridge (debug)");
+    run(
+        &cargo(),
+        &["build", "--locked", "-p", "dossier-app", "-p", "dossier-bridge"],
+    )?;
+    let debug = target_dir().join("debug");
+    for (what, script) in [
+        ("UI in Chromium over the HTTP bridge", "e2e/browser.mjs"),
+        ("the app window through WebKitWebDriver", "e2e/app.mjs"),
+    ] {
+        step(&format!("end-to-end: {what}"));
+        let status = Command::new("node")
+            .arg(script)
+            .current_dir(root().join("ui"))
+            .env("DOSSIER_APP", debug.join("dossier-app"))
+            .env("DOSSIER_BRIDGE", debug.join("dossier-bridge"))
+            .env("E2E_OUT", target_dir().join("e2e"))
+            .status()
+            .map_err(|e| format!("could not start node: {e}"))?;
+        succeeded("node", &[script], status)?;
+    }
     Ok(())
 }
 
