@@ -56,6 +56,8 @@ try {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // Containers give /dev/shm 64 MB; Chromium then crashes tabs.
+      '--disable-dev-shm-usage',
     ],
   });
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
