@@ -15,6 +15,8 @@ const COMMANDS: &[&str] = &[
     "sync_status",
     "list_profiles",
     "current_session",
+    "save_media_copy",
+    "open_external",
     "open_profile",
     "close_profile",
     "profile_summary",

@@ -4,6 +4,7 @@
 mod browse;
 mod commands;
 mod connect;
+mod external;
 mod media;
 mod state;
 
@@ -41,6 +42,8 @@ pub fn run() {
             connect::sync_status,
             connect::list_profiles,
             connect::current_session,
+            external::save_media_copy,
+            external::open_external,
             browse::open_profile,
             browse::close_profile,
             browse::profile_summary,

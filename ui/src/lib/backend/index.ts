@@ -77,8 +77,8 @@ export interface Backend {
   /** A URL the webview can load a media file from (the shell's media protocol), or `null` when
    *  the file is not in the cache. */
   mediaUrl(request: MediaRequest): Promise<string | null>;
-  /** Save a decrypted copy of a media file where the user picks (native dialog); the path, or
-   *  `null` when the user cancelled. */
+  /** Save a decrypted copy of a media file into the Downloads folder (after the UI's confirmation;
+   *  never over an existing file); the path written. `null` from a backend that cannot save. */
   saveMediaCopy(request: SaveCopyRequest): Promise<string | null>;
   /** Open a link in the system browser. */
   openExternal(url: string): Promise<void>;
