@@ -42,7 +42,13 @@ pub async fn save_media_copy(session: &Session, sdkfileid: String, dest: PathBuf
 pub fn safe_file_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
-        .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { '_' } else { c })
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').trim();
     if cleaned.is_empty() {
@@ -83,7 +89,9 @@ pub fn checked_link(url: &str) -> Result<&str> {
     match scheme.as_deref() {
         Some("http" | "https") if url.contains("://") => Ok(url),
         Some("mailto") => Ok(url),
-        _ => Err(ApiError::bad_input("only web (http, https) and mail links open outside Dossier")),
+        _ => Err(ApiError::bad_input(
+            "only web (http, https) and mail links open outside Dossier",
+        )),
     }
 }
 
@@ -94,7 +102,10 @@ mod tests {
     #[test]
     fn archive_file_names_cannot_leave_the_chosen_directory() {
         assert_eq!(safe_file_name("合同.docx"), "合同.docx");
-        assert_eq!(safe_file_name("../../.ssh/authorized_keys"), "_.._.ssh_authorized_keys");
+        assert_eq!(
+            safe_file_name("../../.ssh/authorized_keys"),
+            "_.._.ssh_authorized_keys"
+        );
         assert_eq!(safe_file_name("..\\boot.ini"), "_boot.ini");
         assert_eq!(safe_file_name("a\u{0}b\nc.pdf"), "a_b_c.pdf");
         assert_eq!(safe_file_name("  .. "), "dossier-media");
@@ -120,7 +131,14 @@ mod tests {
         assert!(checked_link("https://example.com/x?y=1").is_ok());
         assert!(checked_link(" HTTP://example.com ").is_ok());
         assert!(checked_link("mailto:a@example.com").is_ok());
-        for bad in ["file:///etc/passwd", "javascript:alert(1)", "smb://host/share", "weixin://x", "example.com", ""] {
+        for bad in [
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "smb://host/share",
+            "weixin://x",
+            "example.com",
+            "",
+        ] {
             assert!(checked_link(bad).is_err(), "{bad}");
         }
     }
