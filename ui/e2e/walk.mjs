@@ -4,9 +4,9 @@
 // text)` fills an input the way a user does.
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const HOSTILE = '<img src=x onerror=alert(1)>';
+export const HOSTILE = '<img src=x onerror=alert(1)>';
 
-async function until(driver, body, what, timeoutMs, ...args) {
+export async function until(driver, body, what, timeoutMs, ...args) {
   const start = Date.now();
   let last;
   while (Date.now() - start < timeoutMs) {
@@ -18,7 +18,7 @@ async function until(driver, body, what, timeoutMs, ...args) {
 }
 
 /** Scrolls the virtualised list `listSelector` until `rowSelector` is drawn; clicks it. */
-async function findAndClick(driver, listSelector, rowSelector, what) {
+export async function findAndClick(driver, listSelector, rowSelector, what) {
   const found = await until(
     driver,
     `const [list, row] = arguments;
@@ -39,7 +39,7 @@ async function findAndClick(driver, listSelector, rowSelector, what) {
 }
 
 /** No element, script or handler came from content: what a hostile message would leave behind. */
-async function checkNothingFromContent(driver, where) {
+export async function checkNothingFromContent(driver, where) {
   const leaks = await driver.run(
     `const bad = [];
      if (document.querySelector('img[src="x"], img[src$="/x"]')) bad.push('an img[src=x] element');
