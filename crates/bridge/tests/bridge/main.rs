@@ -103,6 +103,16 @@ async fn the_token_gates_the_api_and_the_commands_answer_the_demo_archive() {
         assert_eq!(status, 401);
         let (status, _, _) = http(&addr, "GET", "/media/anything?token=nope", None, "");
         assert_eq!(status, 401);
+        // With the token, media the profile does not hold is 404, like the shell's protocol.
+        let (status, _, body) = http(&addr, "GET", &format!("/media/anything?token={token}"), None, "");
+        assert_eq!(status, 404, "{body}");
+        let (status, media) = call(
+            &addr,
+            &token,
+            "media_url",
+            json!({ "request": { "sdkfileid": "anything" } }),
+        );
+        assert_eq!((status, media), (200, Value::Null));
 
         // The UI files need no token and carry the app's CSP; nothing outside them is served.
         let (status, head, body) = http(&addr, "GET", "/", None, "");

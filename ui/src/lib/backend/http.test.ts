@@ -75,3 +75,25 @@ describe('httpBackend', () => {
     await expect(backend.appInfo()).rejects.toMatchObject({ code: 'ipc' });
   });
 });
+
+describe('pageBackend', () => {
+  afterAll(() => {
+    window.location.hash = '';
+    delete (window as unknown as Record<string, unknown>).__TAURI_INTERNALS__;
+  });
+
+  it('is the shell IPC without a bridge fragment, and the bridge with one', async () => {
+    const { pageBackend } = await import('./index');
+    const { tauriBackend } = await import('./tauri');
+    window.location.hash = '';
+    delete (window as unknown as Record<string, unknown>).__TAURI_INTERNALS__;
+    await expect(pageBackend()).resolves.toBe(tauriBackend);
+    // Outside the shell the IPC backend refuses; once the bridge is chosen, calls go out over HTTP.
+    await expect(tauriBackend.appInfo()).rejects.toMatchObject({ code: 'no_backend' });
+    window.location.hash = `#bridge=${TOKEN}`;
+    await pageBackend();
+    expect('__TAURI_INTERNALS__' in window).toBe(true);
+    window.location.hash = '#bridge=zzz';
+    await expect(pageBackend()).rejects.toMatchObject({ code: 'no_backend' });
+  });
+});
