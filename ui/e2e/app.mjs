@@ -1,7 +1,8 @@
 // End-to-end in the real desktop window: the debug `dossier-app --demo` in WebKitGTK, driven by
 // WebKitWebDriver (what tauri-driver runs on Linux: it only renames `tauri:options` to
 // `webkitgtk:browserOptions` and sets TAURI_WEBVIEW_AUTOMATION, which we do here) on a private
-// Xvfb display. The same walk and checks as browser.mjs; screenshots to target/e2e/app-*.png.
+// Xvfb display. The same walk and checks as browser.mjs (the message of markup included, planted
+// through the webview's IPC fetch); screenshots to target/e2e/app-*.png.
 //
 //   node e2e/app.mjs    (dossier-app built with ui/dist embedded; `cargo xtask test` does both)
 //

@@ -121,4 +121,67 @@ export async function walk(driver, expectation, log) {
   await checkNothingFromContent(driver, 'with the conversation open');
   await driver.shot('3-conversation', '.pane.p3');
   await driver.shot('window');
+
+  await markupShowsAsText(driver, expected, log);
+}
+
+/**
+ * The demo archive holds no message whose text is markup, so one is planted: the page's IPC
+ * (the shell's, or the bridge's stand-in) gets a wrapper that rewrites the newest text message of
+ * the walked chat's real `conversation_page` answer to HOSTILE. Reopened, the chat must show those
+ * characters, make no element or handler, run nothing.
+ */
+async function markupShowsAsText(driver, expected, log) {
+  const wrapped = await driver.run(
+    `const [employee, customer, hostile] = arguments;
+     window.__planted = null;
+     const ours = (command, conversation) =>
+       command === 'conversation_page' && conversation.includes(employee) && conversation.includes(customer);
+     const plant = (answer) => {
+       const m = [...(answer.messages || [])].reverse().find((x) => x.msgtype === 'text');
+       if (m) {
+         m.text = hostile;
+         m.content = { ...m.content, content: hostile };
+         window.__planted = m.msgid;
+       }
+       return answer;
+     };
+     const ipc = window.__TAURI_INTERNALS__;
+     const invoke = ipc.invoke;
+     ipc.invoke = async (command, args, options) => {
+       const answer = await invoke(command, args, options);
+       return ours(command, String(args && args.conversation)) ? plant(answer) : answer;
+     };
+     if (ipc.invoke !== invoke) return 'invoke';
+     // The shell defines invoke read-only; its IPC goes through fetch (ipc://localhost/<command>).
+     const fetch0 = window.fetch;
+     window.fetch = async (input, init) => {
+       const response = await fetch0(input, init);
+       const url = String((input && input.url) || input);
+       const body = init && typeof init.body === 'string' ? init.body : '';
+       if (!ours(url.split('/').pop().split('?')[0], body) || !response.ok) return response;
+       const answer = plant(await response.json());
+       return new Response(JSON.stringify(answer), { status: response.status, headers: response.headers });
+     };
+     return window.fetch !== fetch0 ? 'fetch' : null;`,
+    expected.employee.id,
+    expected.customer.id,
+    HOSTILE,
+  );
+  if (!wrapped) throw new Error('could not wrap the page IPC to plant a message');
+  const customerRow = `[data-testid="partner-row"][data-id="${expected.customer.id}"]`;
+  await driver.run(
+    `[...document.querySelectorAll('[data-testid="partner-row"]')].find((r) => !r.matches(arguments[0])).click();`,
+    customerRow,
+  );
+  await sleep(300);
+  await findAndClick(driver, '[data-testid="partner-list"]', customerRow, 'the customer again');
+  const planted = await until(driver, `return window.__planted;`, 'the conversation asked for again', 20_000);
+  await until(driver, `return !!document.querySelector('[data-msgid="' + arguments[0] + '"]');`, 'the planted message', 20_000, planted);
+  await sleep(300);
+  const shown = await driver.run(`return document.querySelector('[data-msgid="' + arguments[0] + '"]').textContent;`, planted);
+  if (!shown.includes(HOSTILE)) throw new Error(`the message with markup shows as ${JSON.stringify(shown)}`);
+  await checkNothingFromContent(driver, 'with a message of markup on screen');
+  log(`a message saying ${HOSTILE} (planted through ${wrapped}) shows those characters, and nothing ran`);
+  await driver.shot('4-markup-as-text', `[data-msgid="${planted}"]`);
 }
