@@ -151,6 +151,7 @@ impl<'v> Applier<'v> {
         set_writer_cache(
             vault,
             cache_mib.saturating_mul(1024).max(dossier_vault::CACHE_KIB),
+            SYNC_AUTOCHECKPOINT,
         )?;
         let cache = CacheGuard(vault);
         let (cursor, pending) = in_read(vault.db(), |r| Ok((r.cursor()?, pending_ids(r)?)))?;
@@ -507,11 +508,20 @@ impl<'v> Applier<'v> {
     }
 }
 
-/// Sets the page cache of the vault's writer connection, KiB.
-fn set_writer_cache(vault: &Vault, kib: u32) -> Result<()> {
+/// SQLite's default WAL auto-checkpoint interval, pages (the vault keeps the default).
+const DEFAULT_AUTOCHECKPOINT: u32 = 1000;
+
+/// WAL auto-checkpoint interval while syncing, pages: a checkpoint copies each page changed
+/// since the last one, and the index pages a sync touches change in every batch.
+const SYNC_AUTOCHECKPOINT: u32 = 8192;
+
+/// Sets the page cache (KiB) and WAL auto-checkpoint interval (pages) of the vault's writer.
+fn set_writer_cache(vault: &Vault, kib: u32, checkpoint_pages: u32) -> Result<()> {
     in_write(vault.db(), |tx| {
         tx.sql()
-            .execute_batch(&format!("PRAGMA cache_size = -{kib}"))
+            .execute_batch(&format!(
+                "PRAGMA cache_size = -{kib}; PRAGMA wal_autocheckpoint = {checkpoint_pages};"
+            ))
             .map_err(dossier_vault::Error::from)?;
         Ok(())
     })
@@ -523,7 +533,7 @@ struct CacheGuard<'v>(&'v Vault);
 
 impl Drop for CacheGuard<'_> {
     fn drop(&mut self) {
-        if let Err(e) = set_writer_cache(self.0, dossier_vault::CACHE_KIB) {
+        if let Err(e) = set_writer_cache(self.0, dossier_vault::CACHE_KIB, DEFAULT_AUTOCHECKPOINT) {
             tracing::warn!(error = %e, "could not restore the writer's page cache");
         }
     }
