@@ -54,6 +54,21 @@ fn dir_from(var: &str, temp: &mut Vec<tempfile::TempDir>) -> anyhow::Result<Path
     Ok(p)
 }
 
+/// Resolves on SIGTERM (how test drivers stop a child); never elsewhere.
+#[cfg(unix)]
+fn terminated() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+    Ok(async move {
+        term.recv().await;
+    })
+}
+
+#[cfg(not(unix))]
+fn terminated() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    Ok(std::future::pending())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -89,10 +104,9 @@ async fn main() -> anyhow::Result<()> {
         while matches!(std::io::stdin().read(&mut sink), Ok(n) if n > 0) {}
         let _ = closed_tx.send(());
     });
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
+        _ = terminated()? => {}
         _ = closed_rx => {}
     }
     drop(running);
