@@ -259,3 +259,23 @@ pub async fn prefetch_media(session: &Session, req: SyncRequest, budget: u64) ->
         })
         .await
 }
+
+/// The media of a cached message, fetched from the server when the cache does not hold it yet
+/// (verified by md5 where the archive states one, stored encrypted). For viewing.
+pub async fn fetch_media(session: &Session, req: SyncRequest, sdkfileid: String) -> Result<()> {
+    let runtime = tokio::runtime::Handle::current();
+    session
+        .blocking(move |s| {
+            if s.vault()
+                .db()
+                .read(|r| dossier_vault::Queries::media(r, &sdkfileid))?
+                .is_some()
+            {
+                return Ok(());
+            }
+            let client = signed_in(Some(s), &req, runtime)?;
+            dossier_sync::media::fetch_media(s.vault(), &client, &sdkfileid)?;
+            Ok(())
+        })
+        .await
+}
