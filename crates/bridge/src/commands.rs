@@ -4,7 +4,7 @@
 use dossier_api::browse::{self, PageAt};
 use dossier_api::connect::ConnectRequest;
 use dossier_api::search::{self, SearchSort};
-use dossier_api::{ApiError, ErrorCode, ProfileArgs, Session, profiles};
+use dossier_api::{ApiError, ErrorCode, ProfileArgs, Session, export, profiles};
 use dossier_vault::Passphrase;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -13,6 +13,33 @@ use serde_json::Value;
 use crate::state::Bridge;
 
 type Result<T> = std::result::Result<T, ApiError>;
+
+/// The commands served: exactly the shell's (`src-tauri/src/lib.rs`, `generate_handler!`), which a
+/// test checks, so the browser e2e cannot pass on a command the app lacks or miss a new one.
+pub const COMMANDS: &[&str] = &[
+    "app_info",
+    "connect_server",
+    "open_demo",
+    "sync_now",
+    "sync_status",
+    "list_profiles",
+    "current_session",
+    "open_profile",
+    "close_profile",
+    "profile_summary",
+    "directory",
+    "partners",
+    "customers",
+    "groups",
+    "conversation",
+    "conversation_page",
+    "customer_details",
+    "employee_details",
+    "search",
+    "media_url",
+    "save_media_copy",
+    "open_external",
+];
 
 fn args<T: DeserializeOwned>(body: &Value) -> Result<T> {
     serde_json::from_value(body.clone()).map_err(|e| ApiError::bad_input(format!("arguments: {e}")))
@@ -75,6 +102,22 @@ struct MediaRequest {
 }
 
 #[derive(Deserialize)]
+struct SaveCopy {
+    request: SaveCopyRequest,
+}
+
+#[derive(Deserialize)]
+struct SaveCopyRequest {
+    sdkfileid: String,
+    filename: String,
+}
+
+#[derive(Deserialize)]
+struct Link {
+    url: String,
+}
+
+#[derive(Deserialize)]
 struct Connect {
     request: ConnectRequest,
 }
@@ -82,6 +125,12 @@ struct Connect {
 /// Runs `command` with the JSON arguments `body`. `media_url` answers a URL of this bridge that
 /// carries `token` (an `<img>` cannot send a header).
 pub async fn dispatch(bridge: &Bridge, token: &str, command: &str, body: Value) -> Result<Value> {
+    if !COMMANDS.contains(&command) {
+        return Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("no command {command:?} (the shell does not register it either)"),
+        ));
+    }
     let session = || bridge.session();
     match command {
         "app_info" => Ok(serde_json::json!({
@@ -163,9 +212,24 @@ pub async fn dispatch(bridge: &Bridge, token: &str, command: &str, body: Value) 
             let stored = browse::media_stored(&session()?, request.sdkfileid.clone()).await?;
             json(stored.then(|| crate::http::media_url(&request.sdkfileid, token)))
         }
-        other => Err(ApiError::new(
-            ErrorCode::NotFound,
-            format!("no command {other:?} (the shell does not register it either)"),
-        )),
+        // Into the bridge's downloads directory (the shell: the user's Downloads), by the same rules.
+        "save_media_copy" => {
+            let SaveCopy { request } = args(&body)?;
+            let dir = bridge.downloads();
+            std::fs::create_dir_all(dir)
+                .map_err(|e| ApiError::internal(format!("{}: {e}", dir.display())))?;
+            let dest = export::unused_path(dir, &export::safe_file_name(&request.filename));
+            export::save_media_copy(&session()?, request.sdkfileid, dest.clone()).await?;
+            json(dest.display().to_string())
+        }
+        // Checked as the shell checks it, never opened: a test run must not start a browser.
+        "open_external" => {
+            let Link { url } = args(&body)?;
+            export::checked_link(&url)?;
+            Ok(Value::Null)
+        }
+        other => Err(ApiError::internal(format!(
+            "the bridge lists {other:?} but does not serve it"
+        ))),
     }
 }

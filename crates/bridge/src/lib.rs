@@ -23,6 +23,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use dossier_api::demo::DemoSpec;
 
+pub use commands::COMMANDS;
 pub use state::Bridge;
 
 /// What to serve.
@@ -36,6 +37,8 @@ pub struct Config {
     pub demo_root: PathBuf,
     /// Open the demo before serving (`--demo`).
     pub demo: Option<DemoSpec>,
+    /// Where `save_media_copy` writes (the shell: the user's Downloads).
+    pub downloads: PathBuf,
 }
 
 /// A running bridge; stops when dropped.
@@ -66,6 +69,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         config.profiles_root.clone(),
         config.demo_root.clone(),
         config.demo.clone().unwrap_or_default(),
+        config.downloads.clone(),
     );
     if config.demo.is_some() {
         bridge.open_demo().await.context("opening the demo")?;

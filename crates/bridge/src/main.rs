@@ -1,6 +1,8 @@
 //! `dossier-bridge [--demo [--demo-messages N]] [--dist DIR]`: serves the UI and the API on
 //! loopback for browser tests; prints `{"url": …, "token": …}` on one line when ready and runs
 //! until interrupted or until its standard input closes (the test driver went away).
+//! `DOSSIER_PROFILES_DIR`, `DOSSIER_DEMO_DIR` and `DOSSIER_DOWNLOADS_DIR` place its files; each one
+//! not set is a temporary directory removed on exit.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -91,6 +93,7 @@ async fn main() -> anyhow::Result<()> {
         profiles_root: dir_from("DOSSIER_PROFILES_DIR", &mut temp)?,
         demo_root: dir_from("DOSSIER_DEMO_DIR", &mut temp)?,
         demo: args.demo,
+        downloads: dir_from("DOSSIER_DOWNLOADS_DIR", &mut temp)?,
     };
     let running = dossier_bridge::start(config).await?;
     println!(

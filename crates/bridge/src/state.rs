@@ -20,18 +20,20 @@ struct Inner {
     profiles_root: PathBuf,
     demo_root: PathBuf,
     demo_spec: DemoSpec,
+    downloads: PathBuf,
     link: Connection,
 }
 
 impl Bridge {
     /// No profile open yet.
-    pub fn new(profiles_root: PathBuf, demo_root: PathBuf, demo_spec: DemoSpec) -> Self {
+    pub fn new(profiles_root: PathBuf, demo_root: PathBuf, demo_spec: DemoSpec, downloads: PathBuf) -> Self {
         Bridge {
             inner: Arc::new(Inner {
                 session: Mutex::new(None),
                 profiles_root,
                 demo_root,
                 demo_spec,
+                downloads,
                 link: Connection::default(),
             }),
         }
@@ -60,6 +62,11 @@ impl Bridge {
     /// Where profiles live.
     pub fn profiles_root(&self) -> &std::path::Path {
         &self.inner.profiles_root
+    }
+
+    /// Where `save_media_copy` writes.
+    pub fn downloads(&self) -> &std::path::Path {
+        &self.inner.downloads
     }
 
     /// Makes `session` the open one and says what it is bound to.

@@ -68,6 +68,7 @@ async fn the_token_gates_the_api_and_the_commands_answer_the_demo_archive() {
         profiles_root: root.path().join("profiles"),
         demo_root: root.path().join("demo"),
         demo: Some(spec.clone()),
+        downloads: root.path().join("downloads"),
     })
     .await
     .unwrap();
@@ -216,6 +217,29 @@ async fn the_token_gates_the_api_and_the_commands_answer_the_demo_archive() {
         assert!(status >= 400, "{e}");
         assert!(e["code"].is_string() && e["message"].is_string(), "{e}");
 
+        // Links are checked as the shell checks them (and never opened here).
+        let (status, ok) = call(
+            &addr,
+            &token,
+            "open_external",
+            json!({ "url": "https://example.com/a" }),
+        );
+        assert_eq!((status, ok), (200, Value::Null));
+        let (status, e) = call(
+            &addr,
+            &token,
+            "open_external",
+            json!({ "url": "file:///etc/passwd" }),
+        );
+        assert_eq!((status, e["code"].as_str()), (400, Some("bad_input")), "{e}");
+        let (status, e) = call(
+            &addr,
+            &token,
+            "save_media_copy",
+            json!({ "request": { "sdkfileid": "not-held", "filename": "../../x.png" } }),
+        );
+        assert!(status >= 400 && e["code"].is_string(), "{e}");
+
         // The session answers like the shell's.
         let (status, s) = call(&addr, &token, "current_session", json!({}));
         assert_eq!(status, 200);
@@ -228,4 +252,24 @@ async fn the_token_gates_the_api_and_the_commands_answer_the_demo_archive() {
     .await
     .unwrap();
     drop(running);
+}
+
+/// The bridge serves the shell's command table, no more, no less.
+#[test]
+fn the_bridge_serves_exactly_the_commands_the_shell_registers() {
+    let shell =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../src-tauri/src/lib.rs")).unwrap();
+    let table = shell
+        .split_once("generate_handler![")
+        .and_then(|(_, rest)| rest.split_once(']'))
+        .map(|(table, _)| table)
+        .expect("src-tauri/src/lib.rs has a generate_handler! table");
+    let registered: BTreeSet<&str> = table
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| entry.rsplit("::").next().unwrap())
+        .collect();
+    let served: BTreeSet<&str> = dossier_bridge::COMMANDS.iter().copied().collect();
+    assert_eq!(served, registered);
 }
