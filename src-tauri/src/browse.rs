@@ -18,7 +18,7 @@
 //! | `customer_details` | `{customer: string}` | `CustomerDetails` |
 //! | `employee_details` | `{userid: string}` | `EmployeeDetails` |
 //! | `search` | `{query: string, sort: SearchSort, page: number, pageSize: number}` | `SearchPage` |
-//! | `media_url` | `{request: {sdkfileid: string}}` | `string \| null` (null: not cached) |
+//! | `media_url` | `{request: {sdkfileid: string}}` | `string \| null` (null: not cached and no server to fetch it from) |
 //!
 //! Media bytes come from the `media` protocol (`crate::media`), by SDK file id of the open profile.
 
@@ -141,7 +141,13 @@ pub struct MediaRequest {
 /// The URL the webview loads a media file from, or `null` when the cache does not hold it.
 /// Append `?thumb=1` for the thumbnail of an image.
 #[tauri::command]
-pub async fn media_url(state: State<'_, AppState>, request: MediaRequest) -> Result<Option<String>> {
-    let stored = browse::media_stored(&state.session()?, request.sdkfileid.clone()).await?;
-    Ok(stored.then(|| crate::media::url(&request.sdkfileid)))
+pub async fn media_url(
+    state: State<'_, AppState>,
+    link: State<'_, dossier_api::connect::Connection>,
+    request: MediaRequest,
+) -> Result<Option<String>> {
+    let available = link
+        .media_available(&state.session()?, request.sdkfileid.clone())
+        .await?;
+    Ok(available.then(|| crate::media::url(&request.sdkfileid)))
 }

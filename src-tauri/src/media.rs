@@ -5,6 +5,8 @@
 use tauri::http::{Request, Response, StatusCode, header};
 use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 
+use dossier_api::connect::Connection;
+
 use crate::state::AppState;
 
 /// The scheme name.
@@ -27,6 +29,7 @@ pub fn handle<R: Runtime>(
     responder: UriSchemeResponder,
 ) {
     let session = ctx.app_handle().state::<AppState>().session();
+    let link = ctx.app_handle().state::<Connection>().inner().clone();
     let id = decode(request.uri().path().trim_start_matches('/'));
     let thumbnail = request
         .uri()
@@ -34,7 +37,7 @@ pub fn handle<R: Runtime>(
         .is_some_and(|q| q.split('&').any(|p| p == "thumb=1"));
     tauri::async_runtime::spawn(async move {
         let response = match (session, id) {
-            (Ok(session), Some(id)) => match dossier_api::browse::media(&session, id, thumbnail).await {
+            (Ok(session), Some(id)) => match link.media(&session, id, thumbnail).await {
                 Ok(mut media) => Response::builder()
                     .status(StatusCode::OK)
                     .header(header::CONTENT_TYPE, media.mime.as_str())

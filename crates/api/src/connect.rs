@@ -8,11 +8,17 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::browse::{MediaBytes, media, media_stored};
 use crate::demo::{DemoSpec, REVIEWER};
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::session::{ProfileArgs, Session};
 use crate::status;
-use crate::sync::{SyncProgress, SyncRequest, SyncSummary, sync_profile, sync_session};
+use crate::sync::{
+    SyncProgress, SyncRequest, SyncSummary, fetch_media, prefetch_media, sync_profile, sync_session,
+};
+
+/// Media prefetched in the background after each successful sync; the rest is fetched when viewed.
+pub const PREFETCH_BUDGET: u64 = 512 << 20;
 
 /// What the first-run screen sends to sign in to a server.
 #[derive(Clone, Deserialize, TS)]
@@ -151,6 +157,18 @@ impl Connection {
         })
     }
 
+    /// Fetches media of the synced slice in the background, within [`PREFETCH_BUDGET`].
+    fn prefetch(&self, session: &Session, request: SyncRequest) {
+        let session = session.clone();
+        tokio::spawn(async move {
+            match prefetch_media(&session, request, PREFETCH_BUDGET).await {
+                Ok((files, bytes)) => tracing::info!(files, bytes, "media prefetched"),
+                // Media is fetched again when viewed; a failed prefetch only costs time then.
+                Err(e) => tracing::warn!(code = ?e.code, error = %e, "media prefetch failed"),
+            }
+        });
+    }
+
     fn reporter(
         &self,
         progress: impl Fn(&SyncProgress) + Send + Sync + 'static,
@@ -221,6 +239,7 @@ impl Connection {
         let result = crate::demo::open_demo(root, spec, REVIEWER, self.reporter(progress)).await;
         self.finished(&result);
         let demo = result?;
+        self.prefetch(&demo.session, demo.sync.clone());
         self.with(|l| {
             l.request = Some(demo.sync);
             l.demo = Some(demo.server);
@@ -257,9 +276,27 @@ impl Connection {
         let result = sync_session(session, request.clone(), self.reporter(progress)).await;
         self.finished(&result);
         if result.is_ok() {
+            self.prefetch(session, request.clone());
             self.with(|l| l.request = Some(request));
         }
         result
+    }
+
+    /// Whether media can be shown: cached, or fetchable because the profile is linked to its server.
+    pub async fn media_available(&self, session: &Session, sdkfileid: String) -> Result<bool> {
+        Ok(self.with(|l| l.request.is_some()) || media_stored(session, sdkfileid).await?)
+    }
+
+    /// Media for viewing: from the cache, else fetched from the server now (then cached).
+    pub async fn media(&self, session: &Session, sdkfileid: String, thumbnail: bool) -> Result<MediaBytes> {
+        match media(session, sdkfileid.clone(), thumbnail).await {
+            Err(e) if e.code == ErrorCode::NotFound => {
+                let request = self.with(|l| l.request.clone()).ok_or(e)?;
+                fetch_media(session, request, sdkfileid.clone()).await?;
+                media(session, sdkfileid, thumbnail).await
+            }
+            other => other,
+        }
     }
 
     /// Forgets the link when the profile closes (the demo server stops with it).

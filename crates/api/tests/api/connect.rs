@@ -5,6 +5,7 @@ use dossier_api::connect::{ConnectRequest, Connection, SyncState, profile_id};
 use dossier_api::demo::{DemoSpec, REVIEWER};
 use dossier_api::profiles::KeySource;
 use dossier_demo_server::DEMO_PASSWORD;
+use dossier_vault::Queries;
 
 fn spec() -> DemoSpec {
     DemoSpec {
@@ -83,6 +84,31 @@ async fn connect_syncs_a_new_profile_then_sync_now_resumes_and_failures_show_in_
         (info.user.as_deref(), info.role.as_deref()),
         (Some(REVIEWER), Some("reviewer"))
     );
+
+    // Media comes from the cache or, when not there yet, from the server as it is viewed.
+    let sdkfileid: String = session
+        .vault()
+        .db()
+        .read(|r| {
+            Ok(r.sql().query_row(
+                "SELECT sdkfileid FROM messages WHERE sdkfileid IS NOT NULL AND msgtype = 'image' LIMIT 1",
+                [],
+                |row| row.get(0),
+            )?)
+        })
+        .unwrap();
+    let id = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(sdkfileid.as_bytes()))
+    };
+    let archived = std::fs::read(server.data.parent().unwrap().join("archive/media").join(&id)).unwrap();
+    let shown = link.media(&session, sdkfileid, false).await.unwrap();
+    assert_eq!(&shown.bytes[..], &archived[..]);
+    let err = link
+        .media(&session, "no-such-media".into(), false)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound, "{err:?}");
 
     // Nothing new on the server: sync again with the stored session, no password.
     let again = link.sync_now(&session, |_| {}).await.unwrap();
