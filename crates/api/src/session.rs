@@ -47,8 +47,10 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
-    /// Unlocks an existing profile and brings its search index up to the database (re-indexing
-    /// what a crash left behind).
+    /// Unlocks an existing profile for reading and brings its search index up to the database
+    /// (re-indexing what a crash left behind). Past the offline lease the slice stays closed
+    /// ([`crate::ErrorCode::LeaseExpired`]) until a sync succeeds; `sync::sync_profile` (the app's
+    /// connect, `dossier sync`) opens it for that.
     #[tracing::instrument(skip_all, err, fields(dir = %args.dir.display()))]
     pub async fn open(args: ProfileArgs) -> Result<Session> {
         tokio::task::spawn_blocking(move || {
@@ -60,6 +62,7 @@ impl Session {
             }
             let profile = Profile::open(&args.dir)?;
             let vault = profile.unlock(args.key_source())?;
+            dossier_sync::check_lease(&vault)?;
             Session::from_vault(vault)
         })
         .await?

@@ -7,5 +7,6 @@ mod connect;
 mod content;
 mod demo;
 mod export;
+mod lease;
 mod search;
 mod ts;
