@@ -209,8 +209,11 @@ pub async fn dispatch(bridge: &Bridge, token: &str, command: &str, body: Value) 
         }
         "media_url" => {
             let MediaUrl { request } = args(&body)?;
-            let stored = browse::media_stored(&session()?, request.sdkfileid.clone()).await?;
-            json(stored.then(|| crate::http::media_url(&request.sdkfileid, token)))
+            let available = bridge
+                .link()
+                .media_available(&session()?, request.sdkfileid.clone())
+                .await?;
+            json(available.then(|| crate::http::media_url(&request.sdkfileid, token)))
         }
         // Into the bridge's downloads directory (the shell: the user's Downloads), by the same rules.
         "save_media_copy" => {

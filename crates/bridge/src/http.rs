@@ -129,7 +129,8 @@ async fn media(
         Err(e) => return error(status_of(e.code), e),
     };
     let thumbnail = q.thumb.as_deref() == Some("1");
-    match dossier_api::browse::media(&session, id, thumbnail).await {
+    // From the cache, else fetched from the linked server now, as the shell's media protocol does.
+    match ctx.bridge.link().media(&session, id, thumbnail).await {
         Ok(mut m) => {
             let mut headers = HeaderMap::new();
             if let Ok(v) = HeaderValue::from_str(&m.mime) {

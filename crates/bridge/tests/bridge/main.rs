@@ -29,6 +29,33 @@ fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: &str) -
     (status, head.to_ascii_lowercase(), body.to_owned())
 }
 
+/// `GET path` with `Connection: close`: (status, body bytes).
+fn get_bytes(addr: &str, path: &str) -> (u16, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).unwrap();
+    let status = std::str::from_utf8(&out[9..12]).unwrap().parse().unwrap();
+    let at = out.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    (status, out[at..].to_vec())
+}
+
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// `POST /api/<command>` with the token; (status, JSON body).
 fn call(addr: &str, token: &str, command: &str, args: Value) -> (u16, Value) {
     let (status, _, body) = http(
@@ -104,16 +131,54 @@ async fn the_token_gates_the_api_and_the_commands_answer_the_demo_archive() {
         assert_eq!(status, 401);
         let (status, _, _) = http(&addr, "GET", "/media/anything?token=nope", None, "");
         assert_eq!(status, 401);
-        // With the token, media the profile does not hold is 404, like the shell's protocol.
-        let (status, _, body) = http(&addr, "GET", &format!("/media/anything?token={token}"), None, "");
-        assert_eq!(status, 404, "{body}");
+        // With the token: the profile is linked to the demo server, so media has a URL (fetched when
+        // viewed); media the server does not have either is an error with its code, never bytes.
         let (status, media) = call(
             &addr,
             &token,
             "media_url",
             json!({ "request": { "sdkfileid": "anything" } }),
         );
-        assert_eq!((status, media), (200, Value::Null));
+        assert_eq!(status, 200);
+        assert_eq!(media, json!(format!("/media/anything?token={token}")));
+        let (status, _, body) = http(&addr, "GET", &format!("/media/anything?token={token}"), None, "");
+        assert!(status >= 400, "{status} {body}");
+        assert!(body.contains("\"code\""), "{body}");
+
+        // An image of the archive comes through byte for byte (fetched from the demo server when
+        // first viewed). The archive names media files by a hash; one of unique size is matched by it.
+        let files: Vec<Vec<u8>> = std::fs::read_dir(archive.join("media"))
+            .unwrap()
+            .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+            .collect();
+        let image = lines(&archive.join("messages.jsonl"))
+            .into_iter()
+            .filter(|m| m["msgtype"] == "image")
+            .find_map(|m| {
+                let size = m["image"]["filesize"].as_u64()? as usize;
+                let mut same = files.iter().filter(|f| f.len() == size);
+                let file = same.next()?;
+                same.next()
+                    .is_none()
+                    .then(|| (m["image"]["sdkfileid"].as_str().unwrap().to_owned(), file.clone()))
+            })
+            .expect("an image of unique size in the demo archive");
+        let (status, url) = call(
+            &addr,
+            &token,
+            "media_url",
+            json!({ "request": { "sdkfileid": image.0 } }),
+        );
+        assert_eq!(status, 200);
+        assert_eq!(url, json!(format!("/media/{}?token={token}", percent(&image.0))));
+        let (status, bytes) = get_bytes(&addr, url.as_str().unwrap());
+        assert_eq!(status, 200);
+        assert!(
+            bytes == image.1,
+            "{} bytes served, {} in the archive",
+            bytes.len(),
+            image.1.len()
+        );
 
         // The UI files need no token and carry the app's CSP; nothing outside them is served.
         let (status, head, body) = http(&addr, "GET", "/", None, "");
