@@ -35,16 +35,8 @@ impl AppState {
         *self.session.lock().unwrap_or_else(|e| e.into_inner()) = session;
     }
 
-    /// The directory of profile `id`: one path component under the profiles root, nothing else.
+    /// The directory of profile `id` under the profiles root ([`dossier_api::profiles::profile_dir`]).
     pub fn profile_dir(&self, id: &str) -> Result<PathBuf, ApiError> {
-        let plain = !id.is_empty()
-            && id != "."
-            && id != ".."
-            && !id.contains(['/', '\\', ':'])
-            && !id.chars().any(char::is_control);
-        if !plain {
-            return Err(ApiError::bad_input(format!("not a profile id: {id:?}")));
-        }
-        Ok(self.profiles_root.join(id))
+        dossier_api::profiles::profile_dir(&self.profiles_root, id)
     }
 }

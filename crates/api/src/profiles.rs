@@ -97,3 +97,34 @@ pub async fn session_info(session: &Session) -> Result<SessionInfo> {
         })
         .await
 }
+
+/// The directory of profile `id` under `root`: `id` must be one plain path component (it comes
+/// from the window), so no id reaches outside the profiles root.
+pub fn profile_dir(root: &Path, id: &str) -> Result<std::path::PathBuf> {
+    let plain = !id.is_empty()
+        && id != "."
+        && id != ".."
+        && !id.contains(['/', '\\', ':'])
+        && !id.chars().any(char::is_control);
+    if !plain {
+        return Err(ApiError::bad_input(format!("not a profile id: {id:?}")));
+    }
+    Ok(root.join(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_id_cannot_name_a_directory_outside_the_root() {
+        let root = Path::new("/profiles");
+        assert_eq!(
+            profile_dir(root, "rev@host-7171").unwrap(),
+            root.join("rev@host-7171")
+        );
+        for bad in ["", ".", "..", "../x", "a/b", "a\\b", "C:x", "a\nb"] {
+            assert!(profile_dir(root, bad).is_err(), "{bad:?}");
+        }
+    }
+}

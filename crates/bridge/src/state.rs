@@ -87,16 +87,8 @@ impl Bridge {
         self.opened(session).await
     }
 
-    /// The directory of profile `id`: one plain path component under the profiles root.
+    /// The directory of profile `id` under the profiles root ([`dossier_api::profiles::profile_dir`]).
     pub fn profile_dir(&self, id: &str) -> Result<PathBuf, ApiError> {
-        let plain = !id.is_empty()
-            && id != "."
-            && id != ".."
-            && !id.contains(['/', '\\', ':'])
-            && !id.chars().any(char::is_control);
-        if !plain {
-            return Err(ApiError::bad_input(format!("not a profile id: {id:?}")));
-        }
-        Ok(self.inner.profiles_root.join(id))
+        dossier_api::profiles::profile_dir(&self.inner.profiles_root, id)
     }
 }
