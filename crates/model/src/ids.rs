@@ -9,7 +9,8 @@ macro_rules! string_id {
         $(#[$doc])+
         #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-        #[serde(transparent)]
+        // A newtype struct is its string in JSON already (serde_json serialises newtype structs
+        // as their inner value); no `#[serde(transparent)]`, which ts-rs cannot read.
         pub struct $name(pub String);
 
         impl $name {
