@@ -1389,7 +1389,7 @@ mod migration_tests {
     fn fixture(version: u32, conn: &Connection) {
         match version {
             0 => {}
-            1 | 2 => conn
+            1..=3 => conn
                 .execute_batch(
                     "INSERT INTO messages (msgid, action, sender, tolist, roomid, conv, msgtime, msgtype, text, content, feed_seq)
                      VALUES ('m1', 'send', 'zhangsan', '[\"wmCust\"]', NULL, 's:wmCust\u{1f}zhangsan', 1700000000000, 'text',
@@ -1416,6 +1416,13 @@ mod migration_tests {
                 // Version 2 counts the hits per conversation (backfilled, or by trigger).
                 let conv = parse_conv_key("s:wmCust\u{1f}zhangsan").unwrap();
                 assert_eq!(r.conversation_hits(&conv)?, HitCounts { hits: 2, messages: 1 });
+                // Version 3: replacing a contact's followers looks them up by index.
+                let plan: String = r.sql().query_row(
+                    "EXPLAIN QUERY PLAN DELETE FROM contact_followers WHERE external_userid = 'x'",
+                    [],
+                    |row| row.get(3),
+                )?;
+                assert!(plan.contains("contact_followers_contact"), "{plan}");
             } else {
                 assert_eq!(r.cursor()?, 0);
             }

@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use crate::error::{Result, UserError};
 
 /// Schema steps; index `i` migrates version `i` → `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The newest schema version this build knows.
 pub const LATEST: u32 = MIGRATIONS.len() as u32;
@@ -236,6 +236,13 @@ BEGIN
         WHERE conv = OLD.conv;
     DELETE FROM conv_hits WHERE conv = OLD.conv AND hits <= 0;
 END;
+"#;
+
+/// Version 3: contacts' followers by contact. Every contact upsert during sync replaces its
+/// followers (`DELETE … WHERE external_userid = ?`), which scanned the whole table: quadratic in
+/// the number of contacts.
+const V3: &str = r#"
+CREATE INDEX contact_followers_contact ON contact_followers (external_userid);
 "#;
 
 /// The schema version of an open database.
