@@ -25,6 +25,17 @@ use crate::state::AppState;
 
 type Result<T> = std::result::Result<T, ApiError>;
 
+/// A command line the app does not understand.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LaunchError {
+    /// `--demo-messages` without a positive number.
+    #[error("--demo-messages needs a positive number")]
+    DemoMessages,
+    /// Anything else.
+    #[error("unknown argument {0:?} (known: --demo, --demo-messages N)")]
+    Unknown(String),
+}
+
 /// How the app was started: `--demo [--demo-messages N]` opens the demo without the first-run screen.
 pub struct Launch {
     demo: Option<DemoSpec>,
@@ -39,7 +50,7 @@ impl Launch {
     pub fn from_args(
         args: impl Iterator<Item = String>,
         data_dir: PathBuf,
-    ) -> std::result::Result<Launch, String> {
+    ) -> std::result::Result<Launch, LaunchError> {
         let mut demo = None;
         let mut args = args.skip(1);
         while let Some(a) = args.next() {
@@ -50,16 +61,14 @@ impl Launch {
                         .next()
                         .and_then(|n| n.parse().ok())
                         .filter(|&n: &u64| n > 0)
-                        .ok_or("--demo-messages needs a positive number")?;
+                        .ok_or(LaunchError::DemoMessages)?;
                     demo = Some(DemoSpec {
                         messages: n,
                         ..demo.unwrap_or_default()
                     });
                 }
                 other => {
-                    return Err(format!(
-                        "unknown argument {other:?} (known: --demo, --demo-messages N)"
-                    ));
+                    return Err(LaunchError::Unknown(other.to_owned()));
                 }
             }
         }
@@ -164,7 +173,7 @@ pub async fn current_session(
 mod tests {
     use super::*;
 
-    fn parse(args: &[&str]) -> std::result::Result<Option<DemoSpec>, String> {
+    fn parse(args: &[&str]) -> std::result::Result<Option<DemoSpec>, LaunchError> {
         let args = std::iter::once("dossier-app")
             .chain(args.iter().copied())
             .map(String::from);
@@ -177,11 +186,10 @@ mod tests {
         assert_eq!(parse(&["--demo"]), Ok(Some(DemoSpec::default())));
         let big = parse(&["--demo", "--demo-messages", "50000"]).unwrap().unwrap();
         assert_eq!(big.messages, 50_000);
-        assert!(parse(&["--demo-messages", "0"]).is_err());
-        assert!(
-            parse(&["--delete-everything"])
-                .unwrap_err()
-                .contains("unknown argument")
+        assert_eq!(parse(&["--demo-messages", "0"]), Err(LaunchError::DemoMessages));
+        assert_eq!(
+            parse(&["--delete-everything"]),
+            Err(LaunchError::Unknown("--delete-everything".into()))
         );
     }
 }
