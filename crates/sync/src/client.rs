@@ -303,33 +303,34 @@ impl Client {
     }
 
     fn set_session(&self, answer: SessionAnswer) -> Account {
-        let mut s = self.state();
-        s.tokens = Some(answer.tokens);
-        s.account = Some(answer.user.clone());
-        s.generation += 1;
+        self.resume(answer.tokens, answer.user.clone());
         answer.user
+    }
+
+    /// Posts `body` to a session endpoint (`/login`, `/refresh`), retrying transient failures.
+    async fn post_session(&self, path: &str, body: &serde_json::Value) -> Result<SessionAnswer> {
+        self.retrying(|| async {
+            let resp = self
+                .inner
+                .http
+                .post(self.url(path))
+                .json(body)
+                .send()
+                .await
+                .map_err(transport)?;
+            if !resp.status().is_success() {
+                return Err(status_failure(resp).await);
+            }
+            resp.json::<SessionAnswer>().await.map_err(transport)
+        })
+        .await
     }
 
     /// Signs in. Bad credentials (or a disabled account: the server does not tell them apart) are
     /// [`Error::Unauthorized`]; transient failures are retried.
     pub async fn login(&self, name: &str, password: &str) -> Result<Account> {
         let body = serde_json::json!({ "name": name, "password": password });
-        let answer: SessionAnswer = self
-            .retrying(|| async {
-                let resp = self
-                    .inner
-                    .http
-                    .post(self.url("/login"))
-                    .json(&body)
-                    .send()
-                    .await
-                    .map_err(transport)?;
-                if !resp.status().is_success() {
-                    return Err(status_failure(resp).await);
-                }
-                resp.json::<SessionAnswer>().await.map_err(transport)
-            })
-            .await?;
+        let answer = self.post_session("/login", &body).await?;
         Ok(self.set_session(answer))
     }
 
@@ -348,22 +349,7 @@ impl Client {
             }
         };
         let body = serde_json::json!({ "refresh_token": refresh_token });
-        let answer: SessionAnswer = self
-            .retrying(|| async {
-                let resp = self
-                    .inner
-                    .http
-                    .post(self.url("/refresh"))
-                    .json(&body)
-                    .send()
-                    .await
-                    .map_err(transport)?;
-                if !resp.status().is_success() {
-                    return Err(status_failure(resp).await);
-                }
-                resp.json::<SessionAnswer>().await.map_err(transport)
-            })
-            .await?;
+        let answer = self.post_session("/refresh", &body).await?;
         self.set_session(answer);
         Ok(())
     }
