@@ -2,7 +2,9 @@
 // browser (`VITE_FAKE_BACKEND=1 npm run dev`). Conversations are generated per index on demand, so
 // a 100k-message conversation costs nothing until a page of it is asked for.
 import type {
+  AnnotationView,
   AppInfo,
+  ConflictView,
   Backend,
   ConnectRequest,
   ConversationEntry,
@@ -24,6 +26,7 @@ import type {
   SyncStatus,
 } from '../lib/backend';
 import { BackendError } from '../lib/backend';
+import { reviewMethods, scan, entryText } from './fake-review';
 import { HOSTILE, SAMPLES } from './fixtures';
 
 /** 2026-11-21 09:00 in Shanghai, the fake's "now"-ish anchor. */
@@ -278,6 +281,10 @@ export type FakeBackend = Backend & {
   calls: [string, unknown[]][];
   /** Register an extra conversation source. */
   addConversation(conversation: ConversationKey, source: Source): void;
+  /** Sync conflicts `annotationConflicts` reports (tests add to it). */
+  conflicts: ConflictView[];
+  /** The annotations held (tests add others' to it). */
+  notes: AnnotationView[];
 };
 
 const PARTICIPANTS: Participant[] = [
@@ -322,6 +329,22 @@ export function fakeBackend(overrides: Partial<Backend> = {}, options: FakeOptio
       ...GROUPS.map((g) => ({ conversation: g.conversation, kind: 'group' as const, id: g.roomid, name: g.name, corp_name: null, dismissed: g.dismissed_at !== null, last_msgtime: g.last_msgtime, messages: 4, hits: g.hits })),
     ];
   };
+
+  const review = reviewMethods({
+    // The long conversation is left out: a scan of 100k messages per call would slow every test.
+    entries: () =>
+      [...sources]
+        .filter(([key]) => key !== LONG)
+        .flatMap(([conversation, source]) => Array.from({ length: source.count }, (_, i) => ({ conversation, entry: source.at(i) }))),
+    nameOf,
+    session: () => session,
+    log,
+  });
+  /** Entries as the API sends them: with their text and rule hits. */
+  const decorate = (p: ConversationPage): ConversationPage => ({
+    ...p,
+    entries: p.entries.map((e) => (e.entry === 'message' ? { ...e, text: entryText(e), hits: scan(e, review.lexicons()) } : e)),
+  });
 
   const backend: FakeBackend = {
     connects,
@@ -412,7 +435,7 @@ export function fakeBackend(overrides: Partial<Backend> = {}, options: FakeOptio
       const source = sources.get(request.conversation);
       if (!source) return Promise.reject(new BackendError('not_found', 'no such conversation'));
       try {
-        return ok(page(source, request));
+        return ok(decorate(page(source, request)));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -471,6 +494,7 @@ export function fakeBackend(overrides: Partial<Backend> = {}, options: FakeOptio
       log('openExternal', url);
       return ok(undefined);
     },
+    ...review,
     ...overrides,
   };
   return backend;

@@ -164,6 +164,9 @@ export function conversationPage(page: api.ConversationPage): ConversationPage {
       sender: participant(view.sender),
       media: view.media ? { stored: view.media.stored, mime: view.media.mime, thumbnail: view.media.thumbnail } : null,
       recalled_at: view.revoked?.at ?? null,
+      text: view.text,
+      hits: view.hits,
+      annotations: view.annotations,
       original:
         original && original.found && original.content
           ? { ...message(view, original.content, original.msgid), action: 'send' }

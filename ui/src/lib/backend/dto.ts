@@ -249,8 +249,30 @@ export type ConversationEntry =
       recalled_at: number | null;
       /** On a `revoke` record: the recalled message, so its content stays visible. */
       original: Message | null;
+      /** The text rules scan (hit spans count its Unicode scalar values), when the backend sent it. */
+      text?: string;
+      /** Rule hits on the message, by position. */
+      hits?: Hit[];
+      /** Annotations on the message. */
+      annotations?: number;
     }
   | { entry: 'system'; id: string; time: number; line: SystemLine };
+
+/** A rule hit on a message (`HitView`): a lexicon word at a span, or a behaviour. */
+export interface Hit {
+  /** Rule or detector name. */
+  rule: string;
+  /** `word`, `phone`, `wechat`, `qrcode`, `card`, `redpacket`, `transfer`, `revoke`, `timeout`, `del_*`. */
+  kind: string;
+  behaviour: boolean;
+  severity: string;
+  word: string | null;
+  /** Span in the message's `text`, in Unicode scalar values. */
+  start: number;
+  end: number;
+  hit_id?: number;
+  state?: 'unreviewed' | 'in_review' | 'done';
+}
 
 /** A message's media file as the cache knows it. */
 export interface MediaInfo {

@@ -21,6 +21,21 @@ import type {
   SyncStatus,
   UserId,
 } from './dto';
+import type {
+  AnnotationFilter,
+  AnnotationInput,
+  AnnotationView,
+  ConflictView,
+  LexiconPreview,
+  RescanProgress,
+  RescanSummary,
+  RuleSetView,
+  SearchPage,
+  SearchRequest,
+  Severity,
+  ViolationPage,
+  ViolationQuery,
+} from './review-types';
 import { tauriBackend } from './tauri';
 import type { AppInfo, ConnectRequest } from './types';
 
@@ -28,6 +43,7 @@ import { BackendError } from './error';
 export { BackendError, toBackendError } from './error';
 export type { AppInfo, ConnectRequest, ErrorCode, ApiErrorPayload } from './types';
 export type * from './dto';
+export type * from './review-types';
 
 /**
  * The operations the UI performs. Every method rejects with a `BackendError`. Each method is one
@@ -82,6 +98,35 @@ export interface Backend {
   saveMediaCopy(request: SaveCopyRequest): Promise<string | null>;
   /** Open a link in the system browser. */
   openExternal(url: string): Promise<void>;
+
+  // ------------------------------------------------------------ review (issue 10)
+  /** Full-text search in the query language (`bad_input` with a message for a malformed query);
+   *  the query is recorded as recent and audited. */
+  search(request: SearchRequest): Promise<SearchPage>;
+  /** The account's recent queries, newest first. */
+  recentSearches(): Promise<string[]>;
+  /** One page of rule hits (the violation centre). */
+  violations(query: ViolationQuery): Promise<ViolationPage>;
+  annotations(filter: AnnotationFilter): Promise<AnnotationView[]>;
+  /** Create (`id: null`) or edit an annotation; `forbidden` for auditors. */
+  saveAnnotation(input: AnnotationInput): Promise<AnnotationView>;
+  deleteAnnotation(id: string): Promise<void>;
+  annotationConflicts(): Promise<ConflictView[]>;
+  resolveConflict(id: number, keep: 'mine' | 'theirs'): Promise<void>;
+  /** Server rules and lexicons, and the local lexicons. */
+  ruleSet(): Promise<RuleSetView>;
+  /** How many cached messages a word list would hit, with a few samples. */
+  previewLexicon(words: string[]): Promise<LexiconPreview>;
+  /** Save a local lexicon and re-scan the cache, reporting progress. */
+  saveLexicon(
+    name: string,
+    words: string[],
+    severity: Severity,
+    onProgress: (progress: RescanProgress) => void,
+  ): Promise<RescanSummary>;
+  deleteLexicon(name: string): Promise<RescanSummary>;
+  /** The reader has seen a conversation up to `anchor` (its newest message). */
+  markRead(conversation: ConversationKey, anchor: { msgtime: number; id: number }): Promise<void>;
 }
 
 const KEY = Symbol('dossier.backend');

@@ -4,6 +4,7 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import * as adapt from './adapt';
 import type * as api from './api-types';
 import type { SyncProgress, SyncStatus } from './dto';
+import type * as review from './review-types';
 import { BackendError, toBackendError } from './error';
 import type { Backend } from './index';
 import type { AppInfo } from './types';
@@ -71,4 +72,25 @@ export const tauriBackend: Backend = {
   mediaUrl: (request) => call<string | null>('media_url', { request }),
   saveMediaCopy: (request) => call<string | null>('save_media_copy', { request }),
   openExternal: (url) => call<void>('open_external', { url }),
+
+  // Review (issue 10): the transport types are the view types.
+  search: (request) => call<review.SearchPage>('search', { ...request }),
+  recentSearches: () => call<string[]>('recent_searches'),
+  violations: (query) => call<review.ViolationPage>('violations', { query }),
+  annotations: (filter) => call<review.AnnotationView[]>('annotations', { filter }),
+  saveAnnotation: (input) => call<review.AnnotationView>('save_annotation', { input }),
+  deleteAnnotation: (id) => call<null>('delete_annotation', { id }).then(() => {}),
+  annotationConflicts: () => call<review.ConflictView[]>('annotation_conflicts'),
+  resolveConflict: (id, keep) => call<null>('resolve_conflict', { id, keep }).then(() => {}),
+  ruleSet: () => call<review.RuleSetView>('rule_set'),
+  previewLexicon: (words) => call<review.LexiconPreview>('preview_lexicon', { words }),
+  // Progress as sync_now's: a Channel in the shell; over the bridge it is not delivered and the
+  // page shows an indeterminate bar until the summary arrives.
+  saveLexicon: (name, words, severity, onProgress) => {
+    const channel = new Channel<review.RescanProgress>();
+    channel.onmessage = onProgress;
+    return call<review.RescanSummary>('save_lexicon', { name, words, severity, onProgress: channel });
+  },
+  deleteLexicon: (name) => call<review.RescanSummary>('delete_lexicon', { name }),
+  markRead: (conversation, anchor) => call<null>('mark_read', { conversation, anchor }).then(() => {}),
 };
