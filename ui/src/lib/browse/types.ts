@@ -16,4 +16,7 @@ export interface OpenConversation {
   readOnly: boolean;
   /** Open at this message ("view in context") instead of the newest. */
   focus?: string | null;
+  /** Opened by key from another page: the partner row is a stand-in; names come from the
+   *  conversation's info, the right side is its first employee. */
+  direct?: boolean;
 }

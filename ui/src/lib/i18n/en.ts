@@ -1,7 +1,9 @@
 import type { Messages } from './messages';
+import { reviewEn } from './review-en';
 
 export const en: Messages = {
   lang: 'en',
+  review: reviewEn,
   app: {
     title: 'Dossier chat archive review',
     tagline: 'Connect to the archive server, sync the slice you may see, review it offline.',

@@ -1,9 +1,12 @@
 import type { ErrorCode } from '../backend/types';
+import type { ReviewMessages } from './review-messages';
 
 /** Every string the UI shows. A dictionary must fill all of it: the compiler checks. */
 export interface Messages {
   /** BCP 47 tag of the dictionary, set on `<html lang>` (it also picks CJK glyph variants). */
   lang: string;
+  /** The review pages (issue 10). */
+  review: ReviewMessages;
   app: {
     title: string;
     tagline: string;

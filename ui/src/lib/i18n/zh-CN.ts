@@ -1,7 +1,9 @@
 import type { Messages } from './messages';
+import { reviewZhCN } from './review-zh-CN';
 
 export const zhCN: Messages = {
   lang: 'zh-CN',
+  review: reviewZhCN,
   app: {
     title: 'Dossier 会话存档审阅',
     tagline: '连接会话存档服务器，同步您有权查看的范围，离线审阅。',

@@ -1,0 +1,138 @@
+// The strings of the review pages (issue 10): navigation, highlights, search, the violation
+// centre, annotations and rules. Part of `Messages` as `review`.
+
+export interface ReviewMessages {
+  pages: {
+    nav: string;
+    browse: string;
+    violations: string;
+    search: string;
+    annotations: string;
+    rules: string;
+    shortcut: (keys: string) => string;
+  };
+  highlight: {
+    toggle: string;
+    hitTitle: (rule: string, kind: string, severity: string) => string;
+    kinds: Record<string, string>;
+    severity: Record<string, string>;
+  };
+  verdicts: Record<'confirmed_violation' | 'false_positive' | 'escalate' | 'cleared', string>;
+  states: Record<'unreviewed' | 'in_review' | 'done', string>;
+  search: {
+    heading: string;
+    box: string;
+    placeholder: string;
+    submit: string;
+    help: string;
+    helpTitle: string;
+    helpRows: [string, string][];
+    newest: string;
+    relevance: string;
+    total: (n: number) => string;
+    none: string;
+    recent: string;
+    facets: { employee: string; msgtype: string; month: string };
+    prev: string;
+    next: string;
+    page: (page: number, pages: number) => string;
+    results: string;
+    idle: string;
+  };
+  violations: {
+    heading: string;
+    words: string;
+    behaviour: string;
+    tabCount: (label: string, n: number) => string;
+    filters: string;
+    from: string;
+    to: string;
+    employee: string;
+    department: string;
+    rule: string;
+    kind: string;
+    msgtype: string;
+    state: string;
+    any: string;
+    sort: string;
+    sorts: Record<'newest' | 'oldest' | 'severity', string>;
+    total: (n: number, unreviewed: number) => string;
+    list: string;
+    none: string;
+    detail: string;
+    pickOne: string;
+    sender: string;
+    partner: string;
+    matched: string;
+    time: string;
+    verdict: string;
+    openInContext: string;
+    comment: string;
+    commentPlaceholder: string;
+    triageHint: string;
+    more: string;
+    saved: (verdict: string) => string;
+  };
+  annotate: {
+    button: string;
+    heading: string;
+    onMessage: string;
+    onSpan: (text: string) => string;
+    onConversation: string;
+    conversationButton: string;
+    comment: string;
+    tags: string;
+    tagsPlaceholder: string;
+    verdict: string;
+    noVerdict: string;
+    save: string;
+    saving: string;
+    delete: string;
+    edit: string;
+    pending: string;
+    panel: string;
+    noneHere: string;
+    by: (author: string, when: string) => string;
+    readOnlyRole: string;
+    count: (n: number) => string;
+  };
+  notes: {
+    heading: string;
+    mine: string;
+    all: string;
+    verdict: string;
+    any: string;
+    none: string;
+    conflicts: string;
+    conflictReason: (reason: string) => string;
+    keepMine: string;
+    keepTheirs: string;
+    yours: string;
+    theirs: string;
+    deleted: string;
+    list: string;
+  };
+  rules: {
+    heading: string;
+    serverRules: string;
+    lexicons: string;
+    local: string;
+    server: string;
+    words: (n: number) => string;
+    disabled: string;
+    add: string;
+    name: string;
+    wordsField: string;
+    wordsPlaceholder: string;
+    severity: string;
+    preview: (messages: number, hits: number, scanned: number) => string;
+    previewing: string;
+    save: string;
+    saving: string;
+    progress: (scanned: number, total: number) => string;
+    done: (messages: number, hits: number) => string;
+    delete: string;
+    deleteConfirm: (name: string) => string;
+    noLocal: string;
+  };
+}
