@@ -1,7 +1,10 @@
-// The walk both e2e runs make — employee → customer → conversation — and what they check, over a
+// The walk both e2e runs make — employee → customer → conversation, then the review pages
+// (review-walk.mjs) — and what they check, over a
 // small driver: `run(body, ...args)` runs a function body in the page and returns its value,
 // `shot(name, selector?)` saves a screenshot (of one element, or the window), `type(selector,
 // text)` fills an input the way a user does.
+
+import { reviewWalk } from './review-walk.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -123,6 +126,9 @@ export async function walk(driver, expectation, log) {
   await driver.shot('window');
 
   await markupShowsAsText(driver, expected, log);
+
+  // Issue 10: highlights, the violation centre, in context, annotate, 批注, search, rules.
+  await reviewWalk(driver, expected, log);
 }
 
 /**

@@ -134,4 +134,33 @@ describe('annotate controls', () => {
       verdict: 'confirmed_violation',
     });
   });
+
+  it('a selected span (after emoji) becomes the annotation target in scalar values', async () => {
+    const backend = fakeBackend({}, { session: session('reviewer') });
+    backend.addConversation(EMOJI, source());
+    renderWith(ConversationPane, { open: open(EMOJI) }, backend);
+    const button = await screen.findByTestId('annotate-message');
+    // Select 「产品保本」: it starts in the plain run and ends inside the hit's mark.
+    const text = screen.getByTestId('message').querySelector('.message-text')!;
+    const plain = [...text.querySelectorAll('[data-at]')].find((el) => el.textContent!.includes('产品'))!;
+    const textIn = (el: Element, needle: string) => {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) if ((n as Text).data.includes(needle)) return n as Text;
+      throw new Error(`no text node with ${needle}`);
+    };
+    const node = textIn(plain, '产品');
+    const mark = textIn(screen.getByTestId('hit-mark'), '保本');
+    const range = document.createRange();
+    range.setStart(node, node.data.indexOf('产品'));
+    range.setEnd(mark, mark.data.indexOf('保本') + 2);
+    getSelection()!.removeAllRanges();
+    getSelection()!.addRange(range);
+    await fireEvent.click(button);
+    expect(await screen.findByTestId('annotation-editor')).toHaveTextContent('批注选中文字「产品保本」');
+    await fireEvent.click(screen.getByTestId('annotation-save'));
+    await screen.findByTestId('annotation-item');
+    const saved = backend.calls.find(([name]) => name === 'saveAnnotation')![1][0] as { target: { span: unknown } };
+    // 😀😀 这款产品保本吗: 产 is the 6th scalar value (index 5), 本 the 9th.
+    expect(saved.target.span).toEqual({ start: 5, end: 9 });
+  });
 });

@@ -1,0 +1,173 @@
+// The review part of the walk (issue 10), run by both drivers after the browse walk: highlights on,
+// the violation centre, a hit opened in context, annotated with a verdict, the annotation on the
+// 批注 page; a search narrowed by a facet filter; the rules page. Each step is one function over
+// the shared state, so another (a second reviewer, an auditor) can be added to REVIEW_STEPS.
+import { until } from './walk.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Switch to a top-level page by its tab. */
+async function page(driver, id) {
+  await driver.run(`document.querySelector('.page-tab[data-page="' + arguments[0] + '"]').click();`, id);
+  await until(
+    driver,
+    `return document.querySelector('.page-tab[aria-current="page"]')?.dataset.page === arguments[0];`,
+    `the ${id} page`,
+    10_000,
+    id,
+  );
+}
+
+/** A key pressed on the element `selector` (Svelte handles it as a real one). */
+async function key(driver, selector, k) {
+  await driver.run(
+    `const el = document.querySelector(arguments[0]);
+     el.focus();
+     el.dispatchEvent(new KeyboardEvent('keydown', { key: arguments[1], bubbles: true, cancelable: true }));`,
+    selector,
+    k,
+  );
+}
+
+async function violationCentre(driver, state, log) {
+  await page(driver, 'violations');
+  const count = await until(
+    driver,
+    `const rows = document.querySelectorAll('[data-testid="violation-row"]');
+     return rows.length || (document.querySelector('[data-testid="violation-empty"]') ? -1 : 0);`,
+    'the violation list',
+    30_000,
+  );
+  if (count < 0) throw new Error('the violation centre lists no unreviewed word hits in the demo archive');
+  const row = await driver.run(
+    `const r = document.querySelector('[data-testid="violation-row"][aria-selected="true"]');
+     const d = document.querySelector('[data-testid="violation-detail"]');
+     return { msgid: r.dataset.msgid, hitId: r.dataset.hitId,
+              word: d.querySelector('[data-testid="detail-word"]')?.textContent ?? null,
+              marks: [...d.querySelectorAll('[data-testid="hit-mark"]')].map((m) => m.textContent),
+              summary: document.querySelector('[data-testid="violation-summary"]').textContent };`,
+  );
+  if (row.word && !row.marks.includes(row.word)) {
+    throw new Error(`the detail marks ${JSON.stringify(row.marks)}, not the matched word ${row.word}`);
+  }
+  log(`violation centre: ${count} rows (${row.summary}); the first hit matched ${row.word}, marked in its snippet`);
+  await driver.shot('5-violations', '.centre');
+  Object.assign(state, { hit: row });
+}
+
+async function openInContext(driver, state, log) {
+  await key(driver, '[data-testid="violation-list"]', 'Enter');
+  await until(driver, `return document.querySelector('.page-tab[aria-current="page"]')?.dataset.page === 'browse';`, 'the browse page', 10_000);
+  const sel = `[data-testid="conversation-flow"] [data-msgid="${state.hit.msgid}"]`;
+  await until(driver, `return !!document.querySelector(arguments[0]);`, `message ${state.hit.msgid} in context`, 20_000, sel);
+  await sleep(300);
+  const shown = await driver.run(
+    `const m = document.querySelector(arguments[0]);
+     return { highlighted: !!m.closest('.row.highlight'),
+              toggle: document.querySelector('[data-testid="highlight-toggle"]').checked,
+              marks: [...m.querySelectorAll('[data-testid="hit-mark"]')].map((x) => x.textContent),
+              badges: m.querySelectorAll('[data-testid="hit-badge"]').length };`,
+    sel,
+  );
+  if (!shown.toggle) throw new Error('高亮敏感内容 is off by default');
+  if (!shown.highlighted) throw new Error('the message opened in context is not the highlighted row');
+  if (state.hit.word && !shown.marks.includes(state.hit.word) && shown.badges === 0) {
+    throw new Error(`the message in context marks ${JSON.stringify(shown.marks)}, not ${state.hit.word}`);
+  }
+  log(`opened in context: message ${state.hit.msgid} highlighted, hits marked ${JSON.stringify(shown.marks)}`);
+  await driver.shot('6-in-context', '.pane.p3');
+  state.messageSelector = sel;
+}
+
+async function annotate(driver, state, log) {
+  const comment = `e2e 复核 ${Date.now()}`;
+  await driver.run(`document.querySelector(arguments[0] + ' [data-testid="annotate-message"]').click();`, state.messageSelector);
+  await until(driver, `return !!document.querySelector('[data-testid="annotation-editor"]');`, 'the annotation editor', 10_000);
+  await driver.type('[data-testid="annotation-comment"]', comment);
+  await driver.run(`document.querySelector('[data-testid="verdict-confirmed_violation"]').click();`);
+  await driver.run(`document.querySelector('[data-testid="annotation-save"]').click();`);
+  await until(
+    driver,
+    `return [...document.querySelectorAll('[data-testid="conversation-notes"] [data-testid="annotation-item"]')]
+       .some((n) => n.textContent.includes(arguments[0]) && n.dataset.verdict === 'confirmed_violation');`,
+    'the annotation in the conversation panel',
+    20_000,
+    comment,
+  );
+  log(`annotated message ${state.hit.msgid}: 确认违规, "${comment}"`);
+  await driver.shot('7-annotated', '.pane.p3');
+  state.comment = comment;
+}
+
+async function annotationsPage(driver, state, log) {
+  await page(driver, 'annotations');
+  await until(
+    driver,
+    `return [...document.querySelectorAll('[data-testid="annotation-list"] [data-testid="annotation-item"]')]
+       .some((n) => n.textContent.includes(arguments[0]) && n.dataset.verdict === 'confirmed_violation');`,
+    'the annotation on the 批注 page',
+    20_000,
+    state.comment,
+  );
+  log('the annotation is listed on the 批注 page with its verdict');
+  await driver.shot('8-annotations');
+  // The hit has a verdict now: it left the unreviewed list.
+  await page(driver, 'violations');
+  await until(
+    driver,
+    `return document.querySelectorAll('[data-testid="violation-row"]').length > 0 || !!document.querySelector('[data-testid="violation-empty"]');`,
+    'the violation list again',
+    20_000,
+  );
+  const still = await driver.run(`return !!document.querySelector('[data-testid="violation-row"][data-hit-id="' + arguments[0] + '"]');`, state.hit.hitId);
+  if (still) throw new Error(`hit ${state.hit.hitId} is still listed as unreviewed after its verdict`);
+  log(`hit ${state.hit.hitId} left the unreviewed list`);
+}
+
+async function search(driver, state, log) {
+  await page(driver, 'search');
+  const word = state.hit.word ?? '的';
+  await driver.type('[data-testid="search-box"]', word);
+  await driver.run(`document.querySelector('[data-testid="search-box"]').form.requestSubmit();`);
+  await until(driver, `return document.querySelectorAll('[data-testid="search-hit"]').length > 0;`, `results for ${word}`, 20_000);
+  const facet = await until(
+    driver,
+    `const f = document.querySelector('[data-testid="facet"][data-facet="employee"]'); return f ? f.dataset.value : null;`,
+    'an employee facet',
+    10_000,
+  );
+  const before = await driver.run(`return document.querySelector('[data-testid="search-total"]').textContent;`);
+  await driver.run(`document.querySelector('[data-testid="facet"][data-facet="employee"]').click();`);
+  const query = await driver.run(`return document.querySelector('[data-testid="search-box"]').value;`);
+  if (query !== `${word} employee:${facet}`) throw new Error(`the facet made the query ${JSON.stringify(query)}`);
+  await until(
+    driver,
+    `return document.querySelector('[data-testid="search-total"]')?.textContent !== arguments[0] || document.querySelectorAll('[data-testid="search-hit"]').length > 0;`,
+    'the filtered results',
+    20_000,
+    before,
+  );
+  await sleep(300);
+  const error = await driver.run(`return document.querySelector('[data-testid="search-error"]').textContent.trim();`);
+  if (error) throw new Error(`the filtered search failed: ${error}`);
+  const after = await driver.run(`return document.querySelector('[data-testid="search-total"]').textContent;`);
+  log(`search "${word}": ${before}; with employee:${facet}: ${after}`);
+  await driver.shot('9-search');
+}
+
+async function rules(driver, _state, log) {
+  await page(driver, 'rules');
+  const rows = await until(driver, `return document.querySelectorAll('[data-testid="rule-row"]').length;`, 'the rules', 20_000);
+  log(`rules page: ${rows} rules`);
+  await driver.shot('10-rules');
+  await page(driver, 'browse');
+}
+
+/** The review steps, in order; each gets (driver, state, log). */
+export const REVIEW_STEPS = [violationCentre, openInContext, annotate, annotationsPage, search, rules];
+
+export async function reviewWalk(driver, expected, log, steps = REVIEW_STEPS) {
+  const state = { expected };
+  for (const step of steps) await step(driver, state, log);
+  return state;
+}
