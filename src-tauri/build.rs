@@ -30,6 +30,18 @@ const COMMANDS: &[&str] = &[
     "employee_details",
     "search",
     "media_url",
+    "violations",
+    "annotations",
+    "save_annotation",
+    "delete_annotation",
+    "annotation_conflicts",
+    "resolve_conflict",
+    "rule_set",
+    "preview_lexicon",
+    "save_lexicon",
+    "delete_lexicon",
+    "recent_searches",
+    "mark_read",
 ];
 
 fn main() {

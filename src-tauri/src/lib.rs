@@ -6,6 +6,7 @@ mod commands;
 mod connect;
 mod external;
 mod media;
+mod review;
 mod state;
 
 pub use commands::AppInfo;
@@ -57,6 +58,18 @@ pub fn run() {
             browse::employee_details,
             browse::search,
             browse::media_url,
+            review::violations,
+            review::annotations,
+            review::save_annotation,
+            review::delete_annotation,
+            review::annotation_conflicts,
+            review::resolve_conflict,
+            review::rule_set,
+            review::preview_lexicon,
+            review::save_lexicon,
+            review::delete_lexicon,
+            review::recent_searches,
+            review::mark_read,
         ])
         // The config lives at the repository root (see build.rs for why and how).
         .run(tauri::generate_context!("../tauri.conf.json"))

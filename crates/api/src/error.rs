@@ -96,6 +96,7 @@ impl From<dossier_search::Error> for ApiError {
         match e {
             dossier_search::Error::Query(q) => ApiError::bad_input(q.to_string()),
             dossier_search::Error::Vault(v) => v.into(),
+            e @ dossier_search::Error::WriterBusy => ApiError::new(ErrorCode::Busy, e.to_string()),
             other => {
                 tracing::error!(error = %other, "search failure");
                 ApiError::internal(other.to_string())

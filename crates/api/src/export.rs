@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use dossier_model::{AuditAction, AuditRecord};
+use dossier_model::AuditAction;
 use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, Result};
@@ -20,17 +20,14 @@ pub async fn save_media_copy(session: &Session, sdkfileid: String, dest: PathBuf
             let bytes = vault.load_media(&sdkfileid)?;
             std::fs::write(&dest, &bytes[..])
                 .map_err(|e| ApiError::bad_input(format!("could not write {}: {e}", dest.display())))?;
-            let actor = dossier_sync::session::account(vault)?.map_or_else(|| "local".to_owned(), |a| a.name);
-            let record = AuditRecord {
-                at: dossier_vault::now_ms(),
-                actor,
-                // The server's id of the media (SHA-256 of the SDK file id), not its file name:
-                // names can be content.
-                action: AuditAction::Export {
+            // The server's id of the media (SHA-256 of the SDK file id), not its file name:
+            // names can be content.
+            crate::review::audit::record(
+                vault,
+                AuditAction::Export {
                     what: format!("media {}", hex::encode(Sha256::digest(sdkfileid.as_bytes()))),
                 },
-            };
-            vault.db().write(|tx| tx.push_audit(&record))?;
+            )?;
             Ok(bytes.len() as u64)
         })
         .await

@@ -19,6 +19,7 @@ pub mod export;
 #[cfg(feature = "demo-fixture")]
 pub mod fixture;
 pub mod profiles;
+pub mod review;
 pub mod search;
 mod session;
 pub mod status;

@@ -2,7 +2,7 @@
 //! snippets and facets. The CLI's `dossier search` and the app's search page call this.
 
 use dossier_search::{Query, SearchRequest, SortOrder};
-use dossier_vault::conv_key;
+use dossier_vault::{Queries, conv_key};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -24,7 +24,7 @@ pub enum SearchSort {
 }
 
 /// A span of text in characters (Unicode scalar values), end exclusive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct TextSpan {
     /// First character.
     pub start: u32,
@@ -44,6 +44,40 @@ pub struct SnippetView {
     /// Text was cut after it.
     pub cut_end: bool,
 }
+
+impl From<&dossier_search::Snippet> for SnippetView {
+    fn from(s: &dossier_search::Snippet) -> Self {
+        SnippetView {
+            text: s.text.clone(),
+            spans: s.spans.iter().map(TextSpan::from).collect(),
+            cut_start: s.cut_start,
+            cut_end: s.cut_end,
+        }
+    }
+}
+
+impl From<&dossier_search::Span> for TextSpan {
+    fn from(s: &dossier_search::Span) -> Self {
+        TextSpan {
+            start: s.start as u32,
+            end: s.end as u32,
+        }
+    }
+}
+
+impl SnippetView {
+    /// A window of `text` around its first span (`spans` in characters of `text`).
+    pub(crate) fn around(text: &str, spans: &[(usize, usize)]) -> SnippetView {
+        let spans: Vec<dossier_search::Span> = spans
+            .iter()
+            .map(|&(start, end)| dossier_search::Span { start, end })
+            .collect();
+        SnippetView::from(&dossier_search::snippet(text, &spans, SNIPPET_CHARS))
+    }
+}
+
+/// Characters of context a snippet shows.
+const SNIPPET_CHARS: usize = 80;
 
 /// One search hit.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
@@ -123,6 +157,9 @@ pub async fn search(
     session
         .blocking(move |s| {
             let parsed = Query::parse(&query).map_err(|e| ApiError::bad_input(e.to_string()))?;
+            if page == 0 {
+                remember(s, &query)?;
+            }
             let req = SearchRequest {
                 order: match sort {
                     SearchSort::Newest => SortOrder::Newest,
@@ -134,10 +171,6 @@ pub async fn search(
                 ..SearchRequest::default()
             };
             let res = s.index().search(s.vault(), &parsed, &req)?;
-            let span = |s: &dossier_search::Span| TextSpan {
-                start: s.start as u32,
-                end: s.end as u32,
-            };
             let counts = |c: &dossier_search::Counts| {
                 c.iter()
                     .map(|(value, count)| FacetCount {
@@ -166,13 +199,8 @@ pub async fn search(
                                 side: crate::browse::side_of(&m.from),
                             },
                             msgtype: m.msgtype().to_owned(),
-                            spans: h.spans.iter().map(span).collect(),
-                            snippet: SnippetView {
-                                text: h.snippet.text.clone(),
-                                spans: h.snippet.spans.iter().map(span).collect(),
-                                cut_start: h.snippet.cut_start,
-                                cut_end: h.snippet.cut_end,
-                            },
+                            spans: h.spans.iter().map(TextSpan::from).collect(),
+                            snippet: SnippetView::from(&h.snippet),
                             score: h.score,
                         }
                     })
@@ -184,6 +212,48 @@ pub async fn search(
                     group: counts(&f.group),
                     month: counts(&f.month),
                 }),
+            })
+        })
+        .await
+}
+
+/// Settings key of the recent searches (queries are content: they stay in the vault).
+const RECENT_KEY: &str = "search.recent";
+/// Recent searches kept.
+const RECENT: usize = 20;
+
+/// Audits a search and puts it first among the recent ones.
+fn remember(s: &Session, query: &str) -> Result<()> {
+    crate::review::audit::record(
+        s.vault(),
+        dossier_model::AuditAction::Search {
+            query: query.to_owned(),
+        },
+    )?;
+    s.vault().db().write(|tx| {
+        let mut recent: Vec<String> = match dossier_vault::Queries::setting(tx, RECENT_KEY)? {
+            Some(v) => serde_json::from_str(&v)?,
+            None => Vec::new(),
+        };
+        recent.retain(|q| q != query);
+        recent.insert(0, query.to_owned());
+        recent.truncate(RECENT);
+        tx.set_setting(RECENT_KEY, &serde_json::to_string(&recent)?)
+    })?;
+    Ok(())
+}
+
+/// The latest searches, newest first.
+#[tracing::instrument(skip(session), err)]
+pub async fn recent_searches(session: &Session) -> Result<Vec<String>> {
+    session
+        .blocking(|s| {
+            let value = s.vault().db().read(|r| r.setting(RECENT_KEY))?;
+            Ok(match value {
+                Some(v) => {
+                    serde_json::from_str(&v).map_err(|e| ApiError::internal(format!("{RECENT_KEY}: {e}")))?
+                }
+                None => Vec::new(),
             })
         })
         .await

@@ -4,7 +4,7 @@
 use dossier_api::browse::{self, PageAt};
 use dossier_api::connect::ConnectRequest;
 use dossier_api::search::{self, SearchSort};
-use dossier_api::{ApiError, ErrorCode, ProfileArgs, Session, export, profiles};
+use dossier_api::{ApiError, ErrorCode, ProfileArgs, Session, export, profiles, review};
 use dossier_vault::Passphrase;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -39,6 +39,18 @@ pub const COMMANDS: &[&str] = &[
     "media_url",
     "save_media_copy",
     "open_external",
+    "violations",
+    "annotations",
+    "save_annotation",
+    "delete_annotation",
+    "annotation_conflicts",
+    "resolve_conflict",
+    "rule_set",
+    "preview_lexicon",
+    "save_lexicon",
+    "delete_lexicon",
+    "recent_searches",
+    "mark_read",
 ];
 
 fn args<T: DeserializeOwned>(body: &Value) -> Result<T> {
@@ -120,6 +132,55 @@ struct Link {
 #[derive(Deserialize)]
 struct Connect {
     request: ConnectRequest,
+}
+
+#[derive(Deserialize)]
+struct A<T> {
+    query: T,
+}
+
+#[derive(Deserialize)]
+struct F<T> {
+    filter: T,
+}
+
+#[derive(Deserialize)]
+struct I<T> {
+    input: T,
+}
+
+#[derive(Deserialize)]
+struct Id<T> {
+    id: T,
+}
+
+#[derive(Deserialize)]
+struct Resolve {
+    id: i64,
+    keep: review::Keep,
+}
+
+#[derive(Deserialize)]
+struct Words {
+    words: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Lexicon {
+    name: String,
+    words: Vec<String>,
+    severity: dossier_model::Severity,
+}
+
+#[derive(Deserialize)]
+struct Name {
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct MarkRead {
+    conversation: String,
+    anchor: browse::PageAnchor,
 }
 
 /// Runs `command` with the JSON arguments `body`. `media_url` answers a URL of this bridge that
@@ -230,6 +291,50 @@ pub async fn dispatch(bridge: &Bridge, token: &str, command: &str, body: Value) 
             let Link { url } = args(&body)?;
             export::checked_link(&url)?;
             Ok(Value::Null)
+        }
+        "violations" => {
+            let A { query }: A<review::ViolationQuery> = args(&body)?;
+            json(review::violations::violations(&session()?, query).await?)
+        }
+        "annotations" => {
+            let F { filter }: F<review::AnnotationFilter> = args(&body)?;
+            json(review::annotations::annotations(&session()?, filter).await?)
+        }
+        "save_annotation" => {
+            let I { input }: I<review::AnnotationInput> = args(&body)?;
+            json(review::annotations::save_annotation(&session()?, input).await?)
+        }
+        "delete_annotation" => {
+            let Id { id }: Id<String> = args(&body)?;
+            json(review::annotations::delete_annotation(&session()?, id).await?)
+        }
+        "annotation_conflicts" => json(review::annotations::annotation_conflicts(&session()?).await?),
+        "resolve_conflict" => {
+            let Resolve { id, keep } = args(&body)?;
+            json(review::annotations::resolve_conflict(&session()?, id, keep).await?)
+        }
+        "rule_set" => json(review::lexicons::rule_set(&session()?).await?),
+        "preview_lexicon" => {
+            let Words { words } = args(&body)?;
+            json(review::lexicons::preview_lexicon(&session()?, words).await?)
+        }
+        "save_lexicon" => {
+            // The progress channel of the shell has no equal here; the summary is the answer.
+            let Lexicon {
+                name,
+                words,
+                severity,
+            } = args(&body)?;
+            json(review::lexicons::save_lexicon(&session()?, name, words, severity, |_| {}).await?)
+        }
+        "delete_lexicon" => {
+            let Name { name } = args(&body)?;
+            json(review::lexicons::delete_lexicon(&session()?, name).await?)
+        }
+        "recent_searches" => json(search::recent_searches(&session()?).await?),
+        "mark_read" => {
+            let MarkRead { conversation, anchor } = args(&body)?;
+            json(browse::mark_read(&session()?, conversation, anchor).await?)
         }
         other => Err(ApiError::internal(format!(
             "the bridge lists {other:?} but does not serve it"

@@ -30,6 +30,10 @@ enum Command {
     Server(server::ServerArgs),
     /// Search the cached archive of a profile (exact substring recall; see `--help` for the query language).
     Search(client::search::SearchArgs),
+    /// Annotate a cached message (comment, tags, verdict); uploaded with the next sync.
+    Annotate(client::annotate::AnnotateArgs),
+    /// List the annotations of a profile.
+    Annotations(client::annotate::AnnotationsArgs),
     /// Sign in to an archive server and sync a profile (created on first use) with the permitted slice.
     Sync(client::sync::SyncArgs),
     /// What a profile holds: counts, last seq and sync, lease, outbox.
@@ -43,6 +47,8 @@ fn main() -> ExitCode {
         Command::Rules(args) => rules::run(args),
         Command::Server(args) => server::run(args),
         Command::Search(args) => client::search::run(args),
+        Command::Annotate(args) => client::annotate::run_annotate(args),
+        Command::Annotations(args) => client::annotate::run_annotations(args),
         Command::Sync(args) => client::sync::run(args),
         Command::Status(args) => client::status::run(args),
     }

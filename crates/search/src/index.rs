@@ -168,7 +168,15 @@ impl SearchIndex {
     /// A writer with `threads` indexing threads sharing `heap_bytes` (≥ 15 MB per thread).
     pub fn writer_with(&self, threads: usize, heap_bytes: usize) -> Result<Indexer<'_>> {
         Ok(Indexer {
-            writer: self.index.writer_with_num_threads(threads, heap_bytes)?,
+            writer: self
+                .index
+                .writer_with_num_threads(threads, heap_bytes)
+                .map_err(|e| match e {
+                    tantivy::TantivyError::LockFailure(tantivy::directory::error::LockError::LockBusy, _) => {
+                        Error::WriterBusy
+                    }
+                    e => Error::Index(e),
+                })?,
             index: self,
             buf: Normalized::default(),
         })

@@ -59,6 +59,9 @@ pub enum Error {
     /// The index failed (I/O, a sealed file that does not authenticate, a schema mismatch).
     #[error("search index: {0}")]
     Index(#[from] tantivy::TantivyError),
+    /// Another writer (a sync, a re-scan) holds the index; try again when it ends.
+    #[error("search index: another task is writing to it (a sync or a re-scan); try again when it ends")]
+    WriterBusy,
     /// The index's commit payload is not a feed seq (not written by this crate).
     #[error("search index: commit payload {0:?} is not a feed seq")]
     BadPayload(String),

@@ -104,6 +104,8 @@ pub(crate) struct Applier<'v> {
     /// Media blobs to delete once the purge that dropped them is committed.
     dead_blobs: Vec<String>,
     cursor: i64,
+    /// The profile's own lexicons, applied to every message as it arrives.
+    local_rules: Option<dossier_rules::RuleSet>,
     _cache: CacheGuard<'v>,
 }
 
@@ -139,6 +141,19 @@ fn reindex_rows(q: &dyn Queries, writer: &mut Indexer<'_>, ids: &BTreeSet<i64>) 
     Ok(())
 }
 
+/// Re-indexes the rows `ids` with their current flags (after a local re-scan changed their hits)
+/// and commits, keeping the index's feed seq. `WriterBusy` while a sync holds the index.
+pub fn reindex_messages(vault: &Vault, index: &SearchIndex, ids: &BTreeSet<i64>) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut writer = index.writer()?;
+    in_read(vault.db(), |r| reindex_rows(r, &mut writer, ids))?;
+    let seq = index.committed_seq()?.unwrap_or(0);
+    writer.commit(seq)?;
+    Ok(())
+}
+
 impl<'v> Applier<'v> {
     /// Takes the index writer and brings the index up to the vault's cursor (after a crash).
     pub fn open(
@@ -154,7 +169,9 @@ impl<'v> Applier<'v> {
             SYNC_AUTOCHECKPOINT,
         )?;
         let cache = CacheGuard(vault);
-        let (cursor, pending) = in_read(vault.db(), |r| Ok((r.cursor()?, pending_ids(r)?)))?;
+        let (cursor, pending, lexicons) = in_read(vault.db(), |r| {
+            Ok((r.cursor()?, pending_ids(r)?, crate::lexicons::load(r)?))
+        })?;
         if index.committed_seq()?.unwrap_or(0) < cursor {
             in_read(vault.db(), |r| reindex_rows(r, &mut writer, &pending))?;
             let done = dossier_search::catch_up(vault, index, &mut writer)?;
@@ -172,6 +189,7 @@ impl<'v> Applier<'v> {
             commit_every,
             dead_blobs: Vec::new(),
             cursor,
+            local_rules: crate::lexicons::compile(&lexicons)?,
             _cache: cache,
         })
     }
@@ -302,10 +320,15 @@ impl<'v> Applier<'v> {
                     .map_err(|e| Error::Protocol(format!("message at seq {seq}: {e}")))?;
                 out.messages += 1;
                 if let Put::Inserted(id) = tx.put_message(&message, Some(raw), seq)? {
+                    let text = message.content.text();
+                    if let Some(rules) = &self.local_rules {
+                        for hit in crate::lexicons::scan(rules, &message.msgid, &text) {
+                            tx.put_hit(&hit)?;
+                        }
+                    }
                     // A hit or annotation can precede its message (a message moves to a later seq
                     // when a revoke links to it).
                     let (v, a) = flags(tx, &message.msgid.0)?;
-                    let text = message.content.text();
                     self.writer.add(&MessageDoc {
                         id,
                         message: &message,

@@ -24,6 +24,7 @@ mod apply;
 mod client;
 mod error;
 mod lease;
+pub mod lexicons;
 pub mod media;
 pub mod outbox;
 mod progress;
@@ -31,7 +32,7 @@ mod record;
 pub mod session;
 mod sync;
 
-pub use apply::keys;
+pub use apply::{keys, reindex_messages};
 pub use client::{Account, Client, ClientOptions, Retry, Tokens};
 pub use error::{Error, Result};
 pub use lease::{check_lease, check_lease_at, lease_expires_at};

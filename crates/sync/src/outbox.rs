@@ -102,9 +102,14 @@ pub struct Conflict {
 
 /// Queues an annotation write (in the same transaction: the local copy the UI shows until the
 /// server's copy arrives). `local` is the annotation as the user now sees it.
-pub fn queue_annotation(tx: &Tx<'_>, edit: &AnnotationEdit, local: &Annotation) -> Result<i64> {
+pub fn queue_annotation(
+    tx: &Tx<'_>,
+    edit: &AnnotationEdit,
+    local: &Annotation,
+) -> dossier_vault::Result<i64> {
+    let payload = serde_json::to_string(edit).map_err(dossier_vault::Error::from)?;
     tx.put_local_annotation(local, edit.base())?;
-    Ok(tx.push_outbox(KIND, &serde_json::to_string(edit)?)?)
+    tx.push_outbox(KIND, &payload)
 }
 
 /// Queues an audit record.

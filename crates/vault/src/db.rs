@@ -333,6 +333,14 @@ pub fn parse_conv_key(s: &str) -> Option<ConversationKey> {
     ))
 }
 
+/// The `msgid` and `conv` columns of an annotation row: one of them is set.
+fn annotation_target(a: &Annotation) -> (Option<String>, Option<String>) {
+    match &a.target {
+        AnnotationTarget::Message { msgid, .. } => (Some(msgid.0.clone()), None),
+        AnnotationTarget::Conversation(c) => (None, Some(conv_key(c))),
+    }
+}
+
 fn to_i64(what: &str, v: u64) -> Result<i64> {
     i64::try_from(v)
         .map_err(|_| UserError::Invalid(format!("{what} {v} exceeds the database's integer range")).into())
@@ -1258,10 +1266,7 @@ impl Tx<'_> {
     /// Stores the server's copy of an annotation if it is newer than the stored one; drops a local
     /// edit the server has now accepted (same id, server version past the edit's base).
     pub fn put_annotation(&self, a: &Annotation) -> Result<()> {
-        let (msgid, conv) = match &a.target {
-            AnnotationTarget::Message { msgid, .. } => (Some(msgid.0.clone()), None),
-            AnnotationTarget::Conversation(c) => (None, Some(conv_key(c))),
-        };
+        let (msgid, conv) = annotation_target(a);
         self.tx.execute(
             "INSERT INTO annotations (id, msgid, conv, author, version, updated_at, deleted, json)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -1275,9 +1280,18 @@ impl Tx<'_> {
 
     /// Saves a local annotation edit (offline), to be sent by sync.
     pub fn put_local_annotation(&self, a: &Annotation, base_version: u64) -> Result<()> {
+        let (msgid, conv) = annotation_target(a);
         self.tx.execute(
-            "INSERT OR REPLACE INTO local_annotations (id, base_version, updated_at, json) VALUES (?1, ?2, ?3, ?4)",
-            params![a.id, to_i64("version", base_version)?, a.updated_at, json_str(a)?],
+            "INSERT OR REPLACE INTO local_annotations (id, base_version, updated_at, json, msgid, conv)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                a.id,
+                to_i64("version", base_version)?,
+                a.updated_at,
+                json_str(a)?,
+                msgid,
+                conv
+            ],
         )?;
         Ok(())
     }
@@ -1389,7 +1403,7 @@ mod migration_tests {
     fn fixture(version: u32, conn: &Connection) {
         match version {
             0 => {}
-            1..=3 => conn
+            1..=4 => conn
                 .execute_batch(
                     "INSERT INTO messages (msgid, action, sender, tolist, roomid, conv, msgtime, msgtype, text, content, feed_seq)
                      VALUES ('m1', 'send', 'zhangsan', '[\"wmCust\"]', NULL, 's:wmCust\u{1f}zhangsan', 1700000000000, 'text',
@@ -1402,6 +1416,50 @@ mod migration_tests {
                 )
                 .unwrap(),
             v => panic!("no fixture for schema version {v}: add one"),
+        }
+        // Local annotation edits: before version 4 their targets are only in the JSON.
+        let edits = [
+            (
+                "a1",
+                r#"{"message":{"msgid":"m1","span":null}}"#,
+                Some("m1"),
+                None,
+            ),
+            (
+                "a2",
+                r#"{"conversation":{"single":["wmCust","zhangsan"]}}"#,
+                None,
+                Some("s:wmCust\u{1f}zhangsan"),
+            ),
+            (
+                "a3",
+                r#"{"conversation":{"group":"wrRoom"}}"#,
+                None,
+                Some("g:wrRoom"),
+            ),
+        ];
+        for (id, target, msgid, conv) in edits {
+            let json = format!(
+                r#"{{"id":"{id}","target":{target},"author":"r","comment":"","tags":[],"verdict":null,"version":0,"updated_at":1,"deleted":false}}"#
+            );
+            match version {
+                0 => {}
+                1..=3 => conn
+                    .execute(
+                        "INSERT INTO local_annotations (id, base_version, updated_at, json) VALUES (?1, 0, 1, ?2)",
+                        rusqlite::params![id, json],
+                    )
+                    .map(drop)
+                    .unwrap(),
+                _ => conn
+                    .execute(
+                        "INSERT INTO local_annotations (id, base_version, updated_at, json, msgid, conv)
+                         VALUES (?1, 0, 1, ?2, ?3, ?4)",
+                        rusqlite::params![id, json, msgid, conv],
+                    )
+                    .map(drop)
+                    .unwrap(),
+            }
         }
     }
 
@@ -1423,6 +1481,23 @@ mod migration_tests {
                     |row| row.get(3),
                 )?;
                 assert!(plan.contains("contact_followers_contact"), "{plan}");
+                // Version 4: local edits name their target in columns (backfilled from JSON).
+                let targets: Vec<(String, Option<String>, Option<String>)> = r
+                    .sql()
+                    .prepare("SELECT id, msgid, conv FROM local_annotations ORDER BY id")?
+                    .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+                    .collect::<std::result::Result<_, _>>()?;
+                let want = |id: &str, m: Option<&str>, c: Option<&str>| {
+                    (id.to_owned(), m.map(str::to_owned), c.map(str::to_owned))
+                };
+                assert_eq!(
+                    targets,
+                    vec![
+                        want("a1", Some("m1"), None),
+                        want("a2", None, Some("s:wmCust\u{1f}zhangsan")),
+                        want("a3", None, Some("g:wrRoom")),
+                    ]
+                );
             } else {
                 assert_eq!(r.cursor()?, 0);
             }

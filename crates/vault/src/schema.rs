@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use crate::error::{Result, UserError};
 
 /// Schema steps; index `i` migrates version `i` → `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The newest schema version this build knows.
 pub const LATEST: u32 = MIGRATIONS.len() as u32;
@@ -243,6 +243,24 @@ END;
 /// the number of contacts.
 const V3: &str = r#"
 CREATE INDEX contact_followers_contact ON contact_followers (external_userid);
+"#;
+
+/// Version 4: a local annotation edit names its message or conversation in columns (as the
+/// server copies in `annotations` do), so review states and lists join on them; existing edits
+/// are backfilled from their JSON.
+const V4: &str = r#"
+ALTER TABLE local_annotations ADD COLUMN msgid TEXT;
+ALTER TABLE local_annotations ADD COLUMN conv TEXT;
+UPDATE local_annotations SET
+    msgid = json_extract(json, '$.target.message.msgid'),
+    conv = CASE
+        WHEN json_extract(json, '$.target.conversation.group') IS NOT NULL
+            THEN 'g:' || json_extract(json, '$.target.conversation.group')
+        WHEN json_extract(json, '$.target.conversation.single') IS NOT NULL
+            THEN 's:' || json_extract(json, '$.target.conversation.single[0]') || char(31)
+                      || json_extract(json, '$.target.conversation.single[1]')
+    END;
+CREATE INDEX local_annotations_msg ON local_annotations (msgid) WHERE msgid IS NOT NULL;
 "#;
 
 /// The schema version of an open database.

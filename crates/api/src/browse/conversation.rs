@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use dossier_model::{Content, ConversationKey, MsgId};
+use dossier_model::{AuditAction, Content, ConversationKey, MsgId};
 use dossier_vault::{Anchor, Direction, Queries, StoredMessage, conv_key};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -10,6 +10,8 @@ use ts_rs::TS;
 use super::content::wire_content;
 use super::partners::parse_conversation;
 use super::people::{People, Person};
+use crate::review::ReviewState;
+use crate::review::state::{annotation_count, conversation_state, message_state};
 use crate::{ApiError, Result, Session};
 
 /// Most messages one page returns.
@@ -52,6 +54,12 @@ pub struct ConversationInfo {
     pub last_time: i64,
     /// Hits.
     pub hits: u32,
+    /// How far it has been reviewed.
+    pub review: ReviewState,
+    /// Annotations in force on it and its messages.
+    pub annotations: u32,
+    /// How far this reviewer has read (the newest message shown to them), if at all.
+    pub read_mark: Option<PageAnchor>,
 }
 
 /// A position in a conversation: a message's time and row id.
@@ -122,6 +130,11 @@ pub struct HitView {
     pub severity: String,
     /// The word matched or the value found.
     pub word: Option<String>,
+    /// The hit's id.
+    #[ts(type = "number")]
+    pub hit_id: i64,
+    /// How far the message's hits have been reviewed.
+    pub state: ReviewState,
     /// First character of `text` (Unicode scalar values).
     pub start: u32,
     /// One past the last character.
@@ -206,12 +219,18 @@ pub struct MessageView {
     pub media: Option<MediaView>,
 }
 
-/// A conversation's header.
+/// A conversation's header. Opening a conversation is audited.
 #[tracing::instrument(skip(session), err)]
 pub async fn conversation(session: &Session, conversation: String) -> Result<ConversationInfo> {
     let key = parse_conversation(&conversation)?;
     session
         .blocking(move |s| {
+            crate::review::audit::record(
+                s.vault(),
+                AuditAction::ViewConversation {
+                    conversation: key.clone(),
+                },
+            )?;
             s.vault().db().read(|r| {
                 let Some(row) = r.conversation(&key)? else {
                     return Ok(Err(ApiError::not_found(format!(
@@ -265,6 +284,12 @@ pub async fn conversation(session: &Session, conversation: String) -> Result<Con
                     first_time: row.first_time,
                     last_time: row.last_time,
                     hits: hits.hits as u32,
+                    review: conversation_state(r, &conv_key(&key))?,
+                    annotations: annotation_count(r, &conv_key(&key))?,
+                    read_mark: r.read_mark(&key)?.map(|a| PageAnchor {
+                        msgtime: a.msgtime,
+                        id: a.id,
+                    }),
                 }))
             })?
         })
@@ -392,19 +417,7 @@ pub(crate) fn message_view(
     revoked: Option<Revocation>,
 ) -> Result<MessageView> {
     let msg = &m.message;
-    let hits = r
-        .hits_for(&msg.msgid)?
-        .into_iter()
-        .map(|h| HitView {
-            rule: h.rule,
-            kind: enum_name(&h.kind),
-            behaviour: h.kind.is_behaviour(),
-            severity: enum_name(&h.severity),
-            word: h.word,
-            start: h.start as u32,
-            end: h.end as u32,
-        })
-        .collect();
+    let hits = hit_views(r, &msg.msgid.0)?;
     let media = match msg.content.media() {
         Some(media) => {
             let row = r.media(media.sdkfileid)?;
@@ -455,11 +468,59 @@ pub(crate) fn message_view(
     })
 }
 
-/// The serde name of a unit enum value (`snake_case`).
-pub(crate) fn enum_name<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
+/// The hits of a message with their ids and review state, by position.
+fn hit_views(r: &impl Queries, msgid: &str) -> dossier_vault::Result<Vec<HitView>> {
+    let mut stmt = r.sql().prepare_cached(
+        "SELECT id, rule, kind, word, span_start, span_end, severity FROM hits WHERE msgid = ?1 ORDER BY span_start, id",
+    )?;
+    let rows: Vec<HitView> = stmt
+        .query_map([msgid], |row| {
+            let kind: String = row.get(2)?;
+            Ok(HitView {
+                hit_id: row.get(0)?,
+                rule: row.get(1)?,
+                behaviour: kind != "word",
+                kind,
+                word: row.get(3)?,
+                start: row.get::<_, i64>(4)?.max(0) as u32,
+                end: row.get::<_, i64>(5)?.max(0) as u32,
+                severity: row.get(6)?,
+                state: ReviewState::Unreviewed,
+            })
+        })?
+        .collect::<std::result::Result<_, _>>()?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
     }
+    // One state for the message's hits: a verdict on the message settles them all.
+    let state = message_state(r, msgid)?;
+    Ok(rows.into_iter().map(|h| HitView { state, ..h }).collect())
+}
+
+/// Records that the reviewer has seen a conversation up to `anchor` (a later mark only moves it
+/// forward).
+#[tracing::instrument(skip(session), err)]
+pub async fn mark_read(session: &Session, conversation: String, anchor: PageAnchor) -> Result<()> {
+    let key = parse_conversation(&conversation)?;
+    session
+        .blocking(move |s| {
+            s.vault().db().write(|tx| {
+                let newer = match tx.read_mark(&key)? {
+                    Some(old) => (anchor.msgtime, anchor.id) > (old.msgtime, old.id),
+                    None => true,
+                };
+                if newer {
+                    tx.set_read_mark(
+                        &key,
+                        Anchor {
+                            msgtime: anchor.msgtime,
+                            id: anchor.id,
+                        },
+                    )?;
+                }
+                Ok(())
+            })?;
+            Ok(())
+        })
+        .await
 }

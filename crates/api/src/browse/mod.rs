@@ -15,7 +15,7 @@ mod people;
 pub use content::{U64_FIELDS, wire_content};
 pub use conversation::{
     ConversationInfo, ConversationKind, ConversationPage, HitView, MediaView, MessageView, OriginalMessage,
-    PageAnchor, PageAt, Revocation, conversation, conversation_page,
+    PageAnchor, PageAt, Revocation, conversation, conversation_page, mark_read,
 };
 pub use details::{
     CustomerDetails, CustomerStatus, DeletionEvent, DeletionKind, EmployeeDetails, Follower, TagView,
@@ -26,4 +26,5 @@ pub use org::{
     ChatStats, DepartmentNode, Directory, EmployeeRow, ProfileSummary, directory, profile_summary,
 };
 pub use partners::{CustomerRow, GroupRow, Partner, Partners, customers, groups, partners};
+pub(crate) use people::People;
 pub use people::{Person, Side, side_of};

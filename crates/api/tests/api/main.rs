@@ -8,5 +8,6 @@ mod content;
 mod demo;
 mod export;
 mod lease;
+mod review;
 mod search;
 mod ts;

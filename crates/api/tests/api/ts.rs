@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use dossier_api::browse::*;
+use dossier_api::review;
 use dossier_api::search::*;
 use dossier_api::{ApiError, ErrorCode};
 use dossier_model as model;
@@ -31,6 +32,11 @@ fn generate() -> String {
         dossier_api::sync::SyncProgress, dossier_api::sync::SyncSummary,
         dossier_api::connect::ConnectRequest, dossier_api::connect::SyncState, dossier_api::connect::SyncStatus,
         dossier_api::profiles::KeySource, dossier_api::profiles::ProfileEntry, dossier_api::profiles::SessionInfo,
+        review::ReviewState, review::VerdictView, review::AnnotationTargetKind, review::AnnotationTargetView,
+        review::AnnotationView, review::AnnotationFilter, review::AnnotationInput, review::ConflictView, review::Keep,
+        review::ViolationTab, review::ViolationSort, review::ViolationQuery, review::ViolationRow, review::ViolationPage,
+        review::RuleSource, review::RuleView, review::LexiconView, review::RuleSetView, review::LexiconSample,
+        review::LexiconPreview, review::RescanProgress, review::RescanSummary,
     );
     // The message content, as `MessageView.content` carries it: the model's types, whose 64-bit
     // fields are declared `string` on the model (`ts` feature); the rest are times and small

@@ -8,6 +8,7 @@ use clap::Args;
 use dossier_api::{ProfileArgs, Session};
 use dossier_vault::Passphrase;
 
+pub mod annotate;
 pub mod search;
 pub mod status;
 pub mod sync;

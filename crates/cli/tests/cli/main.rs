@@ -6,6 +6,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod annotate;
 mod search;
 
 fn dossier(args: &[&str], stdin: Option<&str>) -> Output {

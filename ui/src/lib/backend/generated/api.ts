@@ -301,7 +301,19 @@ last_time: number,
 /**
  * Hits.
  */
-hits: number, };
+hits: number, 
+/**
+ * How far it has been reviewed.
+ */
+review: ReviewState, 
+/**
+ * Annotations in force on it and its messages.
+ */
+annotations: number, 
+/**
+ * How far this reviewer has read (the newest message shown to them), if at all.
+ */
+read_mark: PageAnchor | null, };
 
 export type PageAnchor = { 
 /**
@@ -370,6 +382,14 @@ severity: string,
  * The word matched or the value found.
  */
 word: string | null, 
+/**
+ * The hit's id.
+ */
+hit_id: number, 
+/**
+ * How far the message's hits have been reviewed.
+ */
+state: ReviewState, 
 /**
  * First character of `text` (Unicode scalar values).
  */
@@ -895,6 +915,426 @@ user: string | null,
  * The account's role on the server (`admin`, `reviewer`, `auditor`); auditors read only.
  */
 role: string | null, };
+
+export type ReviewState = "unreviewed" | "in_review" | "done";
+
+export type Verdict = "confirmed_violation" | "false_positive" | "escalate" | "cleared";
+
+export type AnnotationTargetKind = "message" | "conversation";
+
+export type AnnotationTargetView = { 
+/**
+ * Message or conversation.
+ */
+kind: AnnotationTargetKind, 
+/**
+ * The conversation key (for a message: its conversation, empty when not cached).
+ */
+conversation: string, 
+/**
+ * The message, for message targets.
+ */
+msgid: string | null, 
+/**
+ * A span of the message's text (characters), for span annotations.
+ */
+span: TextSpan | null, };
+
+export type AnnotationView = { 
+/**
+ * Its id.
+ */
+id: string, 
+/**
+ * What it is on.
+ */
+target: AnnotationTargetView, 
+/**
+ * Who wrote it (account name).
+ */
+author: string, 
+/**
+ * Comment.
+ */
+comment: string, 
+/**
+ * Tags.
+ */
+tags: Array<string>, 
+/**
+ * Verdict.
+ */
+verdict: Verdict | null, 
+/**
+ * The server version this copy is or starts from.
+ */
+version: number, 
+/**
+ * Last change, ms.
+ */
+updated_at: number, 
+/**
+ * Written here and not yet accepted by the server.
+ */
+pending: boolean, 
+/**
+ * Written by this profile's account (it may edit and delete it).
+ */
+mine: boolean, 
+/**
+ * The start of the message's text (message targets).
+ */
+excerpt: string | null, 
+/**
+ * The message's time (message targets).
+ */
+msgtime: number | null, };
+
+export type AnnotationFilter = { 
+/**
+ * On this conversation or any of its messages.
+ */
+conversation: string | null, 
+/**
+ * On this message.
+ */
+msgid: string | null, 
+/**
+ * Only this account's own.
+ */
+mine: boolean, 
+/**
+ * Only with this verdict.
+ */
+verdict: Verdict | null, };
+
+export type AnnotationInput = { 
+/**
+ * The annotation to change; null creates one.
+ */
+id: string | null, 
+/**
+ * What it is on (ignored when changing one: the target stays).
+ */
+target: AnnotationTargetView, 
+/**
+ * Comment.
+ */
+comment: string, 
+/**
+ * Tags.
+ */
+tags: Array<string>, 
+/**
+ * Verdict.
+ */
+verdict: Verdict | null, };
+
+export type ConflictView = { 
+/**
+ * The conflict's id (for `resolve_conflict`).
+ */
+id: number, 
+/**
+ * The annotation.
+ */
+annotation_id: string, 
+/**
+ * The server's reason.
+ */
+reason: string, 
+/**
+ * This reviewer's version (as it is kept locally).
+ */
+mine: AnnotationView | null, 
+/**
+ * The server's current version, when the server sent one.
+ */
+theirs: AnnotationView | null, };
+
+export type Keep = "mine" | "theirs";
+
+export type ViolationTab = "words" | "behaviour";
+
+export type ViolationSort = "newest" | "oldest" | "severity";
+
+export type ViolationQuery = { 
+/**
+ * Words or behaviour.
+ */
+tab: ViolationTab, 
+/**
+ * From this time, ms (inclusive).
+ */
+from: number | null, 
+/**
+ * Before this time, ms.
+ */
+to: number | null, 
+/**
+ * Messages this employee sent or received.
+ */
+employee: string | null, 
+/**
+ * Messages an employee of this department (or a sub-department) sent or received.
+ */
+department: number | null, 
+/**
+ * This rule (or detector) name.
+ */
+rule: string | null, 
+/**
+ * This hit kind (`word`, `phone`, `redpacket`, …).
+ */
+kind: string | null, 
+/**
+ * This msgtype.
+ */
+msgtype: string | null, 
+/**
+ * This review state.
+ */
+state: ReviewState | null, 
+/**
+ * Order.
+ */
+sort: ViolationSort, 
+/**
+ * Rows to skip.
+ */
+offset: number, 
+/**
+ * Page size (at most [`MAX_PAGE`]).
+ */
+limit: number, };
+
+export type ViolationRow = { 
+/**
+ * The hit's id.
+ */
+hit_id: number, 
+/**
+ * The message.
+ */
+msgid: string, 
+/**
+ * The message's row id.
+ */
+message_id: number, 
+/**
+ * Its conversation key (open at `{at: "around", msgid}`).
+ */
+conversation: string, 
+/**
+ * Its time, ms.
+ */
+msgtime: number, 
+/**
+ * Its msgtype.
+ */
+msgtype: string, 
+/**
+ * Who sent it.
+ */
+sender: Person, 
+/**
+ * The employee the hit is charged to: the sender, or the first employee it was sent to.
+ */
+employee: Person | null, 
+/**
+ * The other side: the customer or colleague, or the group's name.
+ */
+partner: string, 
+/**
+ * Rule or detector.
+ */
+rule: string, 
+/**
+ * Hit kind.
+ */
+kind: string, 
+/**
+ * A behaviour hit.
+ */
+behaviour: boolean, 
+/**
+ * `low`, `medium`, `high`.
+ */
+severity: string, 
+/**
+ * The matched word or value.
+ */
+word: string | null, 
+/**
+ * The hit's span in the message text (characters).
+ */
+start: number, 
+/**
+ * End of the span.
+ */
+end: number, 
+/**
+ * Context around the hit.
+ */
+snippet: SnippetView, 
+/**
+ * Review state.
+ */
+state: ReviewState, 
+/**
+ * The deciding verdict, when one is given.
+ */
+verdict: Verdict | null, 
+/**
+ * From a lexicon of this profile's own (not the server's rules).
+ */
+local: boolean, };
+
+export type ViolationPage = { 
+/**
+ * Rows matching every filter.
+ */
+total: number, 
+/**
+ * This page.
+ */
+rows: Array<ViolationRow>, 
+/**
+ * Rules in this tab (with every filter but rule and kind), most hits first.
+ */
+rules: Array<FacetCount>, 
+/**
+ * Kinds in this tab, likewise.
+ */
+kinds: Array<FacetCount>, 
+/**
+ * Word hits (every filter but tab, rule, kind and state).
+ */
+words: number, 
+/**
+ * Behaviour hits, likewise.
+ */
+behaviour: number, 
+/**
+ * Unreviewed hits in this tab (every filter but state).
+ */
+unreviewed: number, };
+
+export type RuleSource = "server" | "local";
+
+export type RuleView = { 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Server or local.
+ */
+source: RuleSource, 
+/**
+ * How many words it has.
+ */
+words: number, 
+/**
+ * `low`, `medium`, `high`.
+ */
+severity: string, 
+/**
+ * Active.
+ */
+enabled: boolean, };
+
+export type LexiconView = { 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Server or local.
+ */
+source: RuleSource, 
+/**
+ * Its words.
+ */
+words: Array<string>, 
+/**
+ * Severity of its hits (local lexicons; the server's rules say theirs).
+ */
+severity: string, };
+
+export type RuleSetView = { 
+/**
+ * Sensitive-word rules: the server's, then the local lexicons as rules.
+ */
+rules: Array<RuleView>, 
+/**
+ * Word lists: the server's, then the local ones.
+ */
+lexicons: Array<LexiconView>, };
+
+export type LexiconSample = { 
+/**
+ * The msgid.
+ */
+msgid: string, 
+/**
+ * Its conversation.
+ */
+conversation: string, 
+/**
+ * Its time, ms.
+ */
+msgtime: number, 
+/**
+ * Context with the hits highlighted.
+ */
+snippet: SnippetView, };
+
+export type LexiconPreview = { 
+/**
+ * Messages scanned.
+ */
+scanned: number, 
+/**
+ * Messages with a hit.
+ */
+messages: number, 
+/**
+ * Hits.
+ */
+hits: number, 
+/**
+ * The newest few messages hit.
+ */
+samples: Array<LexiconSample>, };
+
+export type RescanProgress = { 
+/**
+ * Messages scanned so far.
+ */
+scanned: number, 
+/**
+ * Messages to scan.
+ */
+total: number, 
+/**
+ * Hits found so far.
+ */
+hits: number, };
+
+export type RescanSummary = { 
+/**
+ * Messages scanned.
+ */
+scanned: number, 
+/**
+ * Messages with a hit of the lexicon.
+ */
+messages: number, 
+/**
+ * Its hits.
+ */
+hits: number, };
 
 export type MsgId = string;
 
