@@ -163,4 +163,21 @@ describe('annotate controls', () => {
     // 😀😀 这款产品保本吗: 产 is the 6th scalar value (index 5), 本 the 9th.
     expect(saved.target.span).toEqual({ start: 5, end: 9 });
   });
+
+  it('a on the flow annotates the message opened in context', async () => {
+    const backend = fakeBackend({}, { session: session('reviewer') });
+    renderWith(ConversationPane, { open: { ...open(SHOWCASE), focus: 'show-002' } }, backend);
+    const flow = await screen.findByTestId('conversation-flow');
+    await waitFor(() => expect(flow.querySelector('[data-msgid="show-002"]')).not.toBeNull());
+    // The role is known: the annotate buttons are drawn.
+    await waitFor(() => expect(screen.getAllByTestId('annotate-message').length).toBeGreaterThan(0));
+    flow.focus();
+    await fireEvent.keyDown(flow, { key: 'a' });
+    const editor = await screen.findByTestId('annotation-editor');
+    expect(editor).toHaveTextContent('批注这条消息');
+    await fireEvent.click(within(editor).getByTestId('annotation-save'));
+    await screen.findByTestId('annotation-item');
+    const saved = backend.calls.find(([name]) => name === 'saveAnnotation')![1][0] as { target: { msgid: string } };
+    expect(saved.target.msgid).toBe('show-002');
+  });
 });

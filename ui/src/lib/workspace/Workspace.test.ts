@@ -74,4 +74,17 @@ describe('Workspace', () => {
     expect(pageForKey(key({ code: 'Digit6', ctrlKey: true, shiftKey: true }))).toBeNull();
     expect(pageForKey(key({ code: 'Digit1', ctrlKey: true }))).toBeNull();
   });
+
+  it('labels the pages in English too', async () => {
+    i18n.setLocale('en');
+    renderWith(Workspace, { pollMs: 0 }, fakeBackend({}, { session, longCount: 300 }));
+    expect([...document.querySelectorAll('.page-tab')].map((b) => b.textContent)).toEqual([
+      'Browse',
+      'Violations',
+      'Search',
+      'Annotations',
+      'Rules',
+    ]);
+    expect(document.querySelector('.page-tab[data-page="search"]')!.getAttribute('title')).toBe('Shortcut Ctrl+Shift+3');
+  });
 });
