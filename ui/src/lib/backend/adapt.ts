@@ -118,6 +118,8 @@ export function conversationInfo(info: api.ConversationInfo): ConversationInfo {
     participants: people,
     first_msgtime: info.messages ? info.first_time : null,
     last_msgtime: info.messages ? info.last_time : null,
+    review: info.hits > 0 ? info.review : undefined,
+    annotations: info.annotations,
   };
 }
 

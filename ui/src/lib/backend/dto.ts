@@ -323,6 +323,10 @@ export interface ConversationInfo {
   /** Milliseconds; `null` for an empty conversation. */
   first_msgtime: number | null;
   last_msgtime: number | null;
+  /** Review status of its hits, when the backend said. */
+  review?: 'unreviewed' | 'in_review' | 'done';
+  /** Annotations in it. */
+  annotations?: number;
 }
 
 export interface Follower {
