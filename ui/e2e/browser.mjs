@@ -1,7 +1,9 @@
 // End-to-end in the system Chromium: the real UI (ui/dist) served by `dossier-bridge --demo`, which
 // runs the real `crates/api` over a real demo archive. Walks employee → customer → conversation and
 // checks what is shown against the generated archive, then shows a message whose text is markup
-// (planted in the real answer: the demo holds none) and checks it renders as text.
+// (planted in the real answer: the demo holds none) and checks it renders as text. Then the review
+// walk (review-walk.mjs): violation centre → in context → annotate with a verdict → 批注 → a search
+// narrowed by a facet → rules.
 // Screenshots of each pane go to target/e2e/browser-*.png. Exits non-zero on any failure.
 //
 //   node e2e/browser.mjs    (ui/dist built, dossier-bridge built; `cargo xtask test` does both)

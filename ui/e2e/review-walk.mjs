@@ -1,7 +1,8 @@
 // The review part of the walk (issue 10), run by both drivers after the browse walk: highlights on,
 // the violation centre, a hit opened in context, annotated with a verdict, the annotation on the
-// 批注 page; a search narrowed by a facet filter; the rules page. Each step is one function over
-// the shared state, so another (a second reviewer, an auditor) can be added to REVIEW_STEPS.
+// 批注 page; a verdict by key 2 in the violation centre; a search narrowed by a facet filter; the
+// rules page. Each step is one function over the shared state, so another (a second reviewer, an
+// auditor) can be added to REVIEW_STEPS.
 import { until } from './walk.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -124,6 +125,33 @@ async function annotationsPage(driver, state, log) {
   log(`hit ${state.hit.hitId} left the unreviewed list`);
 }
 
+/** The issue's done-when: from the unreviewed list to a verdict without the mouse. */
+async function triageByKey(driver, _state, log) {
+  const first = await driver.run(
+    `const r = document.querySelector('[data-testid="violation-row"][aria-selected="true"]'); return r ? r.dataset.hitId : null;`,
+  );
+  if (!first) {
+    log('no unreviewed hit left to triage by key');
+    return;
+  }
+  await key(driver, '[data-testid="violation-list"]', '2');
+  await until(
+    driver,
+    `return !document.querySelector('[data-testid="violation-row"][data-hit-id="' + arguments[0] + '"]') &&
+       document.querySelector('[data-testid="triage-status"]').textContent.includes('误报');`,
+    `hit ${first} to leave the list after key 2`,
+    20_000,
+    first,
+  );
+  const next = await driver.run(
+    `const r = document.querySelector('[data-testid="violation-row"][aria-selected="true"]'); return r ? r.dataset.hitId : null;`,
+  );
+  const focused = await driver.run(`return document.activeElement?.dataset.testid ?? null;`);
+  if (focused !== 'violation-list') throw new Error(`after the verdict the focus is on ${focused}, not the list`);
+  log(`key 2 on hit ${first}: 误报 saved, the row left, the cursor is on hit ${next}`);
+  await driver.shot('9-triaged', '.centre');
+}
+
 async function search(driver, state, log) {
   await page(driver, 'search');
   const word = state.hit.word ?? '的';
@@ -152,19 +180,19 @@ async function search(driver, state, log) {
   if (error) throw new Error(`the filtered search failed: ${error}`);
   const after = await driver.run(`return document.querySelector('[data-testid="search-total"]').textContent;`);
   log(`search "${word}": ${before}; with employee:${facet}: ${after}`);
-  await driver.shot('9-search');
+  await driver.shot('10-search');
 }
 
 async function rules(driver, _state, log) {
   await page(driver, 'rules');
   const rows = await until(driver, `return document.querySelectorAll('[data-testid="rule-row"]').length;`, 'the rules', 20_000);
   log(`rules page: ${rows} rules`);
-  await driver.shot('10-rules');
+  await driver.shot('11-rules');
   await page(driver, 'browse');
 }
 
 /** The review steps, in order; each gets (driver, state, log). */
-export const REVIEW_STEPS = [violationCentre, openInContext, annotate, annotationsPage, search, rules];
+export const REVIEW_STEPS = [violationCentre, openInContext, annotate, annotationsPage, triageByKey, search, rules];
 
 export async function reviewWalk(driver, expected, log, steps = REVIEW_STEPS) {
   const state = { expected };
