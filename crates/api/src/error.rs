@@ -23,6 +23,9 @@ pub enum ErrorCode {
     SignInRequired,
     /// The user's role does not allow this (an auditor annotating).
     Forbidden,
+    /// An administrator disabled the account on the server; the profile's copy of the archive
+    /// has been deleted (tell the user, then close the profile).
+    AccountDisabled,
     /// The server holds a newer version (an annotation edited elsewhere): show both.
     Conflict,
     /// The server cannot be reached; cached data still works.

@@ -18,6 +18,7 @@ impl From<dossier_sync::Error> for ApiError {
         let code = match &e {
             E::Unauthorized(_) | E::NotSignedIn | E::Throttled(_) => ErrorCode::SignInRequired,
             E::Forbidden(_) => ErrorCode::Forbidden,
+            E::AccountDisabled => ErrorCode::AccountDisabled,
             E::Unavailable { .. } => ErrorCode::Offline,
             E::LeaseExpired { .. } => ErrorCode::LeaseExpired,
             E::Url(_) | E::OtherAccount { .. } => ErrorCode::BadInput,
@@ -164,6 +165,26 @@ fn signed_in(
     Ok(client)
 }
 
+/// When the server says the account was disabled: deletes the profile's slice, and says so.
+fn deleted_if_disabled(session: &Session, e: ApiError) -> ApiError {
+    if e.code != ErrorCode::AccountDisabled {
+        return e;
+    }
+    match dossier_sync::wipe(session.vault(), session.index()) {
+        Ok(_) => ApiError::new(
+            ErrorCode::AccountDisabled,
+            "an administrator disabled this account on the server; its copy of the archive on this \
+             computer has been deleted",
+        ),
+        Err(w) => ApiError::new(
+            ErrorCode::AccountDisabled,
+            format!(
+                "an administrator disabled this account on the server; deleting its copy of the archive failed: {w}"
+            ),
+        ),
+    }
+}
+
 fn run(
     session: &Session,
     client: &Client,
@@ -200,8 +221,9 @@ pub async fn sync_session(
     let runtime = tokio::runtime::Handle::current();
     session
         .blocking(move |s| {
-            let client = signed_in(Some(s), &req, runtime)?;
-            run(s, &client, &progress)
+            signed_in(Some(s), &req, runtime)
+                .and_then(|client| run(s, &client, &progress))
+                .map_err(|e| deleted_if_disabled(s, e))
         })
         .await
 }
@@ -231,10 +253,11 @@ pub async fn sync_profile(
             (Session::from_vault(vault)?, client)
         } else {
             let session = Session::from_vault(Profile::open(&dir)?.unlock(profile.key_source())?)?;
-            let client = signed_in(Some(&session), &req, runtime)?;
+            let client =
+                signed_in(Some(&session), &req, runtime).map_err(|e| deleted_if_disabled(&session, e))?;
             (session, client)
         };
-        let mut summary = run(&session, &client, &progress)?;
+        let mut summary = run(&session, &client, &progress).map_err(|e| deleted_if_disabled(&session, e))?;
         summary.created = created;
         Ok((session, summary))
     })

@@ -12,6 +12,10 @@ pub enum Error {
     /// No valid credentials, or the token expired or was revoked.
     #[error("{0}")]
     Unauthorized(String),
+    /// A token of an account an administrator has disabled: its holder is told, so a client can
+    /// delete the archive slice it keeps for the account.
+    #[error("this account has been disabled")]
+    AccountDisabled,
     /// Authenticated, but the role does not allow this.
     #[error("{0}")]
     Forbidden(String),

@@ -52,6 +52,9 @@ impl From<Error> for ApiError {
             Error::BadRequest(m) => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", m),
             Error::Unauthorized(m) => ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", m),
             Error::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
+            e @ Error::AccountDisabled => {
+                ApiError::new(StatusCode::FORBIDDEN, "account_disabled", e.to_string())
+            }
             Error::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "not found"),
             Error::AlreadyExists(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
             Error::Throttled(s) => ApiError::new(

@@ -355,8 +355,14 @@ impl Archive {
     fn active_user(&self, id: i64) -> Result<UserRecord> {
         self.store
             .user_by_id(id)?
-            .filter(|u| !u.disabled)
-            .ok_or_else(|| Error::Unauthorized("account disabled".into()))
+            .ok_or_else(|| Error::Unauthorized("the session's account no longer exists".into()))
+            .and_then(|u| {
+                if u.disabled {
+                    Err(Error::AccountDisabled)
+                } else {
+                    Ok(u)
+                }
+            })
     }
 
     /// The user and session of an access token.

@@ -165,6 +165,7 @@ pub(crate) async fn status_failure(resp: Response) -> Failure {
     }
     Failure::Fatal(match status {
         StatusCode::UNAUTHORIZED => Error::Unauthorized(message),
+        StatusCode::FORBIDDEN if code == "account_disabled" => Error::AccountDisabled,
         StatusCode::FORBIDDEN => Error::Forbidden(message),
         StatusCode::TOO_MANY_REQUESTS => Error::Throttled(message),
         _ => Error::Server {

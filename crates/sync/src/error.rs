@@ -11,10 +11,14 @@
 /// Any sync failure.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The server refused the credentials or the session (wrong password, disabled account,
-    /// revoked or expired refresh token). Sign in again.
+    /// The server refused the credentials or the session (wrong password, revoked or expired
+    /// refresh token; a disabled account's password). Sign in again.
     #[error("the server refused the sign-in: {0}")]
     Unauthorized(String),
+    /// The server says an administrator disabled the account: the slice must go
+    /// ([`crate::wipe`]).
+    #[error("the server disabled this account")]
+    AccountDisabled,
     /// The account may not do this (an auditor writing an annotation, …).
     #[error("the server refused the request: {0}")]
     Forbidden(String),
@@ -87,6 +91,7 @@ impl Error {
         matches!(
             self,
             Error::Unauthorized(_)
+                | Error::AccountDisabled
                 | Error::Forbidden(_)
                 | Error::NotSignedIn
                 | Error::Server { .. }

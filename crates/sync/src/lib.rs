@@ -31,6 +31,7 @@ mod progress;
 mod record;
 pub mod session;
 mod sync;
+mod wipe;
 
 pub use apply::{keys, reindex_messages};
 pub use client::{Account, Client, ClientOptions, Retry, Tokens};
@@ -39,3 +40,4 @@ pub use lease::{check_lease, check_lease_at, lease_expires_at};
 pub use progress::{Phase, Progress};
 pub use record::GrantInForce;
 pub use sync::{Report, SyncOptions, sync};
+pub use wipe::wipe;

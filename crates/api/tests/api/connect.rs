@@ -122,3 +122,60 @@ async fn connect_syncs_a_new_profile_then_sync_now_resumes_and_failures_show_in_
     let status = link.status(Some(&session)).await.unwrap();
     assert_eq!((status.state, status.online), (SyncState::Error, false));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disabled_accounts_next_sync_deletes_its_slice_and_says_so() {
+    let root = tempfile::tempdir().unwrap();
+    let spec = DemoSpec {
+        seed: 22,
+        messages: 400,
+        employees: 5,
+    };
+    let server = dossier_demo_server::start(&root.path().join("server"), &spec)
+        .await
+        .unwrap();
+    let link = Connection::default();
+    let request = ConnectRequest {
+        server_url: server.url.clone(),
+        user: REVIEWER.into(),
+        password: DEMO_PASSWORD.into(),
+        passphrase: Some("correct horse battery".into()),
+    };
+    let session = link
+        .connect(&root.path().join("profiles"), request, |_| {})
+        .await
+        .unwrap();
+    let count = |s: &dossier_api::Session| s.vault().db().read(|r| r.message_count()).unwrap();
+    assert!(count(&session) > 100);
+
+    // An administrator disables the account (a second handle on the server's data, as the CLI's
+    // `dossier server user disable` would be).
+    let data = server.data.clone();
+    tokio::task::spawn_blocking(move || {
+        dossier_server::Archive::open(&data, dossier_server::Config::default())
+            .unwrap()
+            .disable_user(REVIEWER)
+            .unwrap()
+    })
+    .await
+    .unwrap();
+
+    let err = link.sync_now(&session, |_| {}).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::AccountDisabled, "{err:?}");
+    assert!(
+        err.message.contains("deleted"),
+        "the user is told: {}",
+        err.message
+    );
+    assert_eq!(count(&session), 0);
+    let found = dossier_api::search::search(
+        &session,
+        "的".into(),
+        dossier_api::search::SearchSort::Newest,
+        0,
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(found.total, 0, "the index is empty too");
+}

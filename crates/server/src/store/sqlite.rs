@@ -745,7 +745,9 @@ impl Storage for SqliteStorage {
             if n == 0 {
                 return Err(Error::NotFound);
             }
-            if disabled {
+            // A disabled account's sessions stay, answering `AccountDisabled`, so a client learns
+            // to delete its copy of the slice; enabling the account again ends them.
+            if !disabled {
                 tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
             }
             Ok(())

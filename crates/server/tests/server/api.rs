@@ -555,7 +555,8 @@ async fn throttling_disabling_and_grant_changes() {
         "backfill is exactly the newly permitted messages"
     );
 
-    // Disabling revokes the session and refuses sign-in.
+    // Disabling: the session's holder is told (so a client can delete its slice), nothing more
+    // is served, and sign-in is the generic refusal.
     let a = archive.clone();
     tokio::task::spawn_blocking(move || a.disable_user("aud"))
         .await
@@ -568,7 +569,17 @@ async fn throttling_disabling_and_grant_changes() {
         .send()
         .await
         .expect("me");
-    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(body["code"], "account_disabled");
+    let r = api
+        .http
+        .get(format!("{}/feed?after=0&limit=10", api.base))
+        .bearer_auth(&aud)
+        .send()
+        .await
+        .expect("feed");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(
         api.login("aud", PASSWORD).await.status(),
         StatusCode::UNAUTHORIZED

@@ -34,7 +34,7 @@ fn a_wrong_password_is_a_permanent_error() {
 }
 
 #[test]
-fn a_disabled_user_stops_with_a_permanent_error_and_the_vault_intact() {
+fn a_disabled_user_is_told_and_the_wipe_deletes_the_slice() {
     let server = server(1_000, Scope::All);
     let tmp = tempfile::tempdir().unwrap();
     let vault = new_vault(&tmp.path().join("p"));
@@ -46,17 +46,59 @@ fn a_disabled_user_stops_with_a_permanent_error_and_the_vault_intact() {
     server.archive.disable_user("rev").unwrap();
     let started = std::time::Instant::now();
     let err = run_sync(&vault, &client, &small_batches()).unwrap_err();
-    assert!(matches!(err, Error::Unauthorized(_)), "{err}");
+    // The session's holder is told the account is disabled (not a generic 401 that a typo or an
+    // expired session also gives), so the caller may delete the slice.
+    assert!(matches!(err, Error::AccountDisabled), "{err}");
     assert!(err.is_permanent());
     // Permanent: no retry loop.
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
     assert_eq!(snapshot(&vault), before);
     assert_converged_rows_only(&vault);
 
-    // Signing in again fails the same way.
+    // Signing in with the password is the generic refusal.
     let c = Client::new(&server.url, client_options(), server.rt.handle().clone()).unwrap();
     let err = server.rt.block_on(c.login("rev", PASSWORD)).unwrap_err();
     assert!(matches!(err, Error::Unauthorized(_)), "{err}");
+
+    // The wipe deletes rows, index documents and media blobs; the profile still opens, empty.
+    let index = dossier_search::SearchIndex::open(&vault).unwrap();
+    assert!(index.num_docs() > 0);
+    vault.store_media("wipe-test", b"evidence").unwrap();
+    // Blob files, in their two-character shard directories.
+    let blobs = || -> usize {
+        std::fs::read_dir(vault.dir().join("media"))
+            .map(|shards| {
+                shards
+                    .flatten()
+                    .filter_map(|s| std::fs::read_dir(s.path()).ok())
+                    .map(|files| files.count())
+                    .sum()
+            })
+            .unwrap_or(0)
+    };
+    assert!(blobs() > 0);
+    let deleted = dossier_sync::wipe(&vault, &index).unwrap();
+    assert_eq!(deleted as usize, before.1);
+    assert_eq!(snapshot(&vault), (0, 0, None));
+    index.reload().unwrap();
+    assert_eq!(index.num_docs(), 0);
+    assert_eq!(blobs(), 0, "no media blob is left");
+    assert!(
+        dossier_sync::session::account(&vault).unwrap().is_none(),
+        "the sign-in is forgotten"
+    );
+    let tables: i64 = vault
+        .db()
+        .read(|r| {
+            Ok(r.sql().query_row(
+                "SELECT (SELECT count(*) FROM contacts) + (SELECT count(*) FROM employees)
+                      + (SELECT count(*) FROM hits) + (SELECT count(*) FROM events)",
+                [],
+                |x| x.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(tables, 0);
 }
 
 fn assert_converged_rows_only(vault: &dossier_vault::Vault) {

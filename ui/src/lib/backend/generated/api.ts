@@ -1,7 +1,7 @@
 // Generated from the Rust DTOs of crates/api by `cargo test -p dossier-api --test api ts`.
 // Do not edit: CI fails when this file is stale. 64-bit integers cross as strings.
 
-export type ErrorCode = "bad_input" | "wrong_passphrase" | "not_found" | "busy" | "lease_expired" | "sign_in_required" | "forbidden" | "conflict" | "offline" | "integrity" | "internal";
+export type ErrorCode = "bad_input" | "wrong_passphrase" | "not_found" | "busy" | "lease_expired" | "sign_in_required" | "forbidden" | "account_disabled" | "conflict" | "offline" | "integrity" | "internal";
 
 export type ApiError = { 
 /**
