@@ -49,6 +49,7 @@ export const ERROR_CODES = [
   'lease_expired',
   'sign_in_required',
   'forbidden',
+  'account_disabled',
   'conflict',
   'offline',
   'integrity',

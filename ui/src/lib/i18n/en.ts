@@ -42,6 +42,7 @@ export const en: Messages = {
     lease_expired: 'Offline access expired: sync first',
     sign_in_required: 'Sign in to the server again',
     forbidden: 'You may not do this',
+    account_disabled: 'The server disabled this account; its local copy was deleted',
     conflict: 'Someone else changed this',
     offline: 'The server cannot be reached (offline)',
     integrity: 'The local data failed its integrity check',

@@ -42,6 +42,7 @@ export const zhCN: Messages = {
     lease_expired: '离线授权已到期，请先同步',
     sign_in_required: '需要重新登录服务器',
     forbidden: '您没有此操作的权限',
+    account_disabled: '服务器已停用此账号，本机的存档副本已删除',
     conflict: '数据已被他人修改',
     offline: '无法连接服务器（离线）',
     integrity: '本地数据校验失败',
