@@ -72,6 +72,16 @@ pub fn run() {
             review::mark_read,
         ])
         // The config lives at the repository root (see build.rs for why and how).
-        .run(tauri::generate_context!("../tauri.conf.json"))
-        .expect("the Tauri event loop failed to start");
+        .build(tauri::generate_context!("../tauri.conf.json"))
+        .expect("the Tauri app could not be built")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                use tauri::Manager;
+                // Let a media download in flight finish (or stop) before the runtime goes away.
+                let link = app.state::<dossier_api::connect::Connection>();
+                if !link.stop_background(std::time::Duration::from_secs(3)) {
+                    tracing::warn!("background media download still running at exit");
+                }
+            }
+        });
 }

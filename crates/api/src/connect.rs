@@ -3,7 +3,9 @@
 //! shell and the test bridge hold it, the work is in [`crate::sync`] and [`crate::demo`].
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -82,6 +84,25 @@ struct Link {
     status: SyncStatus,
     /// Runs as long as the demo profile is open.
     demo: Option<dossier_demo_server::DemoServer>,
+    /// The running media prefetch.
+    background: Option<Background>,
+}
+
+/// A background task: told to stop through `stop`; `finished` disconnects when it has.
+struct Background {
+    stop: Arc<AtomicBool>,
+    finished: mpsc::Receiver<()>,
+}
+
+impl Background {
+    /// Asks the task to stop and waits up to `wait` for it; true when it has ended.
+    fn stop(self, wait: Duration) -> bool {
+        self.stop.store(true, Ordering::Relaxed);
+        matches!(
+            self.finished.recv_timeout(wait),
+            Err(mpsc::RecvTimeoutError::Disconnected) | Ok(())
+        )
+    }
 }
 
 /// The window's server link. Cheap to clone.
@@ -157,16 +178,39 @@ impl Connection {
         })
     }
 
-    /// Fetches media of the synced slice in the background, within [`PREFETCH_BUDGET`].
+    /// Fetches media of the synced slice in the background, within [`PREFETCH_BUDGET`]; a
+    /// prefetch still running from an earlier sync is told to stop.
     fn prefetch(&self, session: &Session, request: SyncRequest) {
         let session = session.clone();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (done, finished) = mpsc::channel::<()>();
+        let earlier = self.with(|l| {
+            l.background.replace(Background {
+                stop: stop.clone(),
+                finished,
+            })
+        });
+        if let Some(earlier) = earlier {
+            earlier.stop(Duration::ZERO);
+        }
         tokio::spawn(async move {
-            match prefetch_media(&session, request, PREFETCH_BUDGET).await {
+            // Dropped when the task ends, however it ends: `finished` then disconnects.
+            let _done = done;
+            match prefetch_media(&session, request, PREFETCH_BUDGET, stop).await {
                 Ok((files, bytes)) => tracing::info!(files, bytes, "media prefetched"),
                 // Media is fetched again when viewed; a failed prefetch only costs time then.
                 Err(e) => tracing::warn!(code = ?e.code, error = %e, "media prefetch failed"),
             }
         });
+    }
+
+    /// Stops background work and waits up to `wait` for it to end: the app calls this as it
+    /// quits, so no download is cut by the runtime shutting down. True when nothing runs any more.
+    pub fn stop_background(&self, wait: Duration) -> bool {
+        match self.with(|l| l.background.take()) {
+            Some(b) => b.stop(wait),
+            None => true,
+        }
     }
 
     fn reporter(
@@ -301,6 +345,7 @@ impl Connection {
 
     /// Forgets the link when the profile closes (the demo server stops with it).
     pub fn close(&self) {
+        self.stop_background(Duration::ZERO);
         self.with(|l| *l = Link::default());
     }
 }

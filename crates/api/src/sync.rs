@@ -271,13 +271,18 @@ pub fn check_lease(session: &Session) -> Result<()> {
 }
 
 /// Prefetches media of cached messages within `budget` bytes (run it in the background after a
-/// sync). Returns the files and bytes stored.
-pub async fn prefetch_media(session: &Session, req: SyncRequest, budget: u64) -> Result<(u32, u64)> {
+/// sync), stopping between files once `stop` is set. Returns the files and bytes stored.
+pub async fn prefetch_media(
+    session: &Session,
+    req: SyncRequest,
+    budget: u64,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Result<(u32, u64)> {
     let runtime = tokio::runtime::Handle::current();
     session
         .blocking(move |s| {
             let client = signed_in(Some(s), &req, runtime)?;
-            let done = dossier_sync::media::prefetch_media(s.vault(), &client, budget)?;
+            let done = dossier_sync::media::prefetch_media(s.vault(), &client, budget, &stop)?;
             Ok((done.files as u32, done.bytes))
         })
         .await

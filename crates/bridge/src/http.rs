@@ -84,7 +84,8 @@ fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::WrongPassphrase
         | ErrorCode::LeaseExpired
         | ErrorCode::SignInRequired
-        | ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        | ErrorCode::Forbidden
+        | ErrorCode::AccountDisabled => StatusCode::FORBIDDEN,
         ErrorCode::Offline => StatusCode::BAD_GATEWAY,
         ErrorCode::Integrity | ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }

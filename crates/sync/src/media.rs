@@ -3,6 +3,7 @@
 //! vault's media store. The server names a file by the hex SHA-256 of its `sdkfileid`.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use dossier_model::Content;
 use dossier_vault::{MediaRow, Queries, Vault};
@@ -92,8 +93,9 @@ pub struct Prefetched {
 
 /// Prefetches media of cached messages not stored yet, newest messages first, until `budget`
 /// bytes were stored (a file whose stated size does not fit is left for later). Failures of
-/// single files are counted, not fatal; a sign-in failure or an unreachable server is.
-pub fn prefetch_media(vault: &Vault, client: &Client, budget: u64) -> Result<Prefetched> {
+/// single files are counted, not fatal; a sign-in failure or an unreachable server is. Stops
+/// between files once `stop` is set (the profile closed, the app quits).
+pub fn prefetch_media(vault: &Vault, client: &Client, budget: u64, stop: &AtomicBool) -> Result<Prefetched> {
     let missing: Vec<(String, Stated)> = in_read(vault.db(), |r| {
         let mut stmt = r
             .sql()
@@ -119,6 +121,10 @@ pub fn prefetch_media(vault: &Vault, client: &Client, budget: u64) -> Result<Pre
     let mut done = Prefetched::default();
     let mut failures: BTreeMap<String, usize> = BTreeMap::new();
     for (sdkfileid, stated) in missing {
+        // The profile closed or the app is quitting: stop between files.
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
         let left = budget.saturating_sub(done.bytes);
         if stated.size.is_some_and(|s| s > left) || left == 0 {
             done.over_budget += 1;

@@ -179,3 +179,40 @@ async fn a_disabled_accounts_next_sync_deletes_its_slice_and_says_so() {
     .unwrap();
     assert_eq!(found.total, 0, "the index is empty too");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_background_prefetch_stops_when_asked_and_stores_nothing_after() {
+    let root = tempfile::tempdir().unwrap();
+    let server = dossier_demo_server::start(&root.path().join("server"), &spec())
+        .await
+        .unwrap();
+    let link = Connection::default();
+    let request = ConnectRequest {
+        server_url: server.url.clone(),
+        user: REVIEWER.into(),
+        password: DEMO_PASSWORD.into(),
+        passphrase: Some("correct horse battery".into()),
+    };
+    let session = link
+        .connect(&root.path().join("profiles"), request, |_| {})
+        .await
+        .unwrap();
+    // The connect started a prefetch; quitting asks it to stop and waits.
+    assert!(link.stop_background(std::time::Duration::from_secs(20)));
+    let stored = |s: &dossier_api::Session| {
+        s.vault()
+            .db()
+            .read(|r| {
+                Ok(r.sql()
+                    .query_row("SELECT count(*) FROM media", [], |x| x.get::<_, i64>(0))?)
+            })
+            .unwrap()
+    };
+    let at_stop = stored(&session);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(stored(&session), at_stop, "nothing is stored once it has stopped");
+    assert!(
+        link.stop_background(std::time::Duration::ZERO),
+        "nothing runs any more"
+    );
+}

@@ -1,6 +1,8 @@
 //! Media from the real server: prefetch within a budget, fetch on demand, md5 verified, stored
 //! sealed in the vault.
 
+use std::sync::atomic::AtomicBool;
+
 use dossier_model::Scope;
 use dossier_sync::Error;
 use dossier_sync::media::{fetch_media, media_id, prefetch_media};
@@ -70,13 +72,13 @@ fn prefetch_keeps_to_its_budget_fetch_on_demand_verifies_md5() {
 
     // Prefetch within a third of the total.
     let budget = total / 3;
-    let first = prefetch_media(&vault, &client, budget).unwrap();
+    let first = prefetch_media(&vault, &client, budget, &AtomicBool::new(false)).unwrap();
     assert!(
         first.files > 0 && first.bytes <= budget && first.over_budget > 0,
         "{first:?}"
     );
     // Then everything else; only the tampered file fails.
-    let rest = prefetch_media(&vault, &client, u64::MAX).unwrap();
+    let rest = prefetch_media(&vault, &client, u64::MAX, &AtomicBool::new(false)).unwrap();
     assert_eq!((rest.over_budget, rest.failed), (0, 1), "{rest:?}");
     assert_eq!(first.files + rest.files + 1 + 1, files.len());
     for (id, _) in &files {
