@@ -142,4 +142,92 @@ fn main() {
             .await
             .unwrap()
     });
+
+    review(&rt, s);
+}
+
+/// The violation centre's pages and a local lexicon of 10,000 words previewed over the whole
+/// cache (normalisation included), beside a per-word `contains` loop over the same texts.
+fn review(rt: &tokio::runtime::Runtime, s: &Session) {
+    use dossier_api::review::{
+        ReviewState, ViolationQuery, ViolationSort, ViolationTab, lexicons, violations,
+    };
+    let q = ViolationQuery {
+        tab: ViolationTab::Words,
+        from: None,
+        to: None,
+        employee: None,
+        department: None,
+        rule: None,
+        kind: None,
+        msgtype: None,
+        state: None,
+        sort: ViolationSort::Newest,
+        offset: 0,
+        limit: 100,
+    };
+    let page = time(rt, "violations: newest 100 with counts", async || {
+        violations::violations(s, q.clone()).await.unwrap()
+    });
+    time(rt, "violations: unreviewed by severity, page 10", async || {
+        let q = ViolationQuery {
+            state: Some(ReviewState::Unreviewed),
+            sort: ViolationSort::Severity,
+            offset: 900,
+            ..q.clone()
+        };
+        violations::violations(s, q).await.unwrap()
+    });
+    println!("violations: {} word hits", page.words);
+
+    // 10,000 distinct words of 2–4 characters taken from the corpus, so they hit.
+    let texts: Vec<String> = s
+        .vault()
+        .db()
+        .read(|r| {
+            let mut stmt = r.sql().prepare("SELECT text FROM messages")?;
+            let rows = stmt.query_map([], |row| row.get(0))?;
+            Ok(rows.collect::<Result<Vec<String>, _>>()?)
+        })
+        .unwrap();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let mut words = std::collections::BTreeSet::new();
+    'fill: for (i, t) in texts.iter().enumerate() {
+        let cs: Vec<char> = t.chars().filter(|c| !c.is_whitespace()).collect();
+        let len = 2 + i % 3;
+        for w in cs
+            .chunks_exact(len)
+            .filter(|w| w.iter().all(|c| c.is_alphanumeric()))
+        {
+            words.insert(w.iter().collect::<String>());
+            if words.len() == 10_000 {
+                break 'fill;
+            }
+        }
+    }
+    let words: Vec<String> = words.into_iter().collect();
+    let started = Instant::now();
+    let preview = rt.block_on(lexicons::preview_lexicon(s, words.clone())).unwrap();
+    let lexicon = started.elapsed();
+    // Baseline: `str::contains` per word, over a sample of the texts (all of them would take
+    // minutes), scaled to the whole.
+    let sample = texts.len().min(2_000);
+    let started = Instant::now();
+    let mut found = 0usize;
+    for t in &texts[..sample] {
+        found += words.iter().filter(|w| t.contains(w.as_str())).count();
+    }
+    let naive = started.elapsed().as_secs_f64() * texts.len() as f64 / sample as f64;
+    std::hint::black_box(found);
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "lexicon preview: {} words over {} messages ({mb:.1} MB of text, read from the vault) in {:.2} s = {:.0} MB/s; \
+         {} messages hit. Per-word contains loop (scaled from {sample} messages): {naive:.1} s = {:.0}x slower",
+        words.len(),
+        preview.scanned,
+        lexicon.as_secs_f64(),
+        mb / lexicon.as_secs_f64(),
+        preview.messages,
+        naive / lexicon.as_secs_f64()
+    );
 }

@@ -189,7 +189,7 @@ impl<'v> Applier<'v> {
             commit_every,
             dead_blobs: Vec::new(),
             cursor,
-            local_rules: crate::lexicons::compile(&lexicons)?,
+            local_rules: crate::lexicons::compile_stored(&lexicons)?,
             _cache: cache,
         })
     }

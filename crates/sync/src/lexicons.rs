@@ -38,15 +38,18 @@ pub fn load(q: &dyn Queries) -> dossier_vault::Result<Vec<LocalLexicon>> {
     Ok(out)
 }
 
-/// The lexicons compiled as rules (one per lexicon, covering everyone), or `None` for none.
-pub fn compile(lexicons: &[LocalLexicon]) -> Result<Option<RuleSet>> {
+/// The lexicons compiled as rules (one per lexicon, covering everyone), or `None` for none. A
+/// word that can never match (no letters or digits) is an error naming it.
+pub fn compile(lexicons: &[LocalLexicon]) -> Result<Option<RuleSet>, dossier_rules::Error> {
     if lexicons.is_empty() {
         return Ok(None);
     }
-    let rules = lexicons.iter().map(as_rule).collect();
-    RuleSet::compile(rules)
-        .map(Some)
-        .map_err(|e| Error::Internal(format!("compiling the local lexicons: {e}")))
+    RuleSet::compile(lexicons.iter().map(as_rule).collect()).map(Some)
+}
+
+/// [`compile`] for sync: the stored lexicons were checked when saved, so a failure is internal.
+pub(crate) fn compile_stored(lexicons: &[LocalLexicon]) -> Result<Option<RuleSet>> {
+    compile(lexicons).map_err(|e| Error::Internal(format!("compiling the local lexicons: {e}")))
 }
 
 /// A lexicon as a rule over every message.

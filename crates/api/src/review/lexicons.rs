@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use dossier_model::{MsgId, Severity};
-use dossier_rules::{RuleSet, RulesFile};
+use dossier_model::{Hit, HitKind, MsgId, Severity};
+use dossier_rules::{Normalized, RuleSet, RulesFile, WordHit, normalize_into};
 use dossier_sync::keys;
 use dossier_sync::lexicons::{self, LocalLexicon};
 use dossier_vault::{Queries, Vault};
@@ -187,7 +187,7 @@ pub async fn preview_lexicon(session: &Session, words: Vec<String>) -> Result<Le
                 words: clean_words(&words)?,
                 severity: Severity::Medium,
             };
-            let Some(rules) = lexicons::compile(std::slice::from_ref(&lexicon))? else {
+            let Some(rules) = compile(&lexicon)? else {
                 return Err(ApiError::internal("no rules compiled"));
             };
             let mut preview = LexiconPreview {
@@ -283,15 +283,24 @@ fn rescan(
     let mut new_hits = Vec::new();
     let mut touched: BTreeSet<i64> = BTreeSet::new();
     if let Some(l) = &lexicon
-        && let Some(rules) = lexicons::compile(std::slice::from_ref(l))?
+        && let Some(rules) = compile(l)?
     {
-        scan_all(vault, &rules, |id, _, hits| {
+        scan_all(vault, &rules, |id, m, hits| {
             summary.scanned += 1;
             if !hits.is_empty() {
                 summary.messages += 1;
                 summary.hits += hits.len() as u32;
                 touched.insert(id);
-                new_hits.extend(hits);
+                let msgid = MsgId(m.msgid);
+                new_hits.extend(hits.iter().map(|h| Hit {
+                    msgid: msgid.clone(),
+                    rule: l.name.clone(),
+                    kind: HitKind::Word,
+                    word: Some(rules.word(h).to_owned()),
+                    start: h.start,
+                    end: h.end,
+                    severity: l.severity,
+                }));
             }
             if summary.scanned.is_multiple_of(BATCH as u32) || summary.scanned == total {
                 progress(RescanProgress {
@@ -334,6 +343,11 @@ fn rescan(
     Ok(summary)
 }
 
+/// One lexicon compiled; a word that can never match is bad input naming it.
+fn compile(lexicon: &LocalLexicon) -> Result<Option<RuleSet>> {
+    lexicons::compile(std::slice::from_ref(lexicon)).map_err(|e| ApiError::bad_input(e.to_string()))
+}
+
 /// One message as a scan sees it.
 struct Scanned {
     msgid: String,
@@ -343,11 +357,14 @@ struct Scanned {
 }
 
 /// Runs `rules` over every cached message's text, in row order, calling `f(row id, message, hits)`.
+/// The buffers are reused from message to message: a preview allocates nothing per hit.
 fn scan_all(
     vault: &Vault,
     rules: &RuleSet,
-    mut f: impl FnMut(i64, Scanned, Vec<dossier_model::Hit>) -> Result<()>,
+    mut f: impl FnMut(i64, Scanned, &[WordHit]) -> Result<()>,
 ) -> Result<()> {
+    let mut norm = Normalized::default();
+    let mut hits: Vec<WordHit> = Vec::new();
     let mut last = i64::MIN;
     loop {
         let batch: Vec<(i64, Scanned)> = vault.db().read(|r| {
@@ -370,8 +387,10 @@ fn scan_all(
         let Some((tail, _)) = batch.last() else { break };
         last = *tail;
         for (id, m) in batch {
-            let hits = lexicons::scan(rules, &MsgId(m.msgid.clone()), &m.text);
-            f(id, m, hits)?;
+            normalize_into(&m.text, &mut norm);
+            hits.clear();
+            rules.scan_normalized(&norm, |_| true, &mut hits);
+            f(id, m, &hits)?;
         }
     }
     Ok(())

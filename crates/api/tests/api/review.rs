@@ -462,6 +462,12 @@ async fn a_local_lexicon_previews_what_it_saves_and_search_sees_its_hits() {
     assert_eq!(err.code, ErrorCode::BadInput);
     let err = preview_lexicon(&s, vec!["  ".into()]).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::BadInput);
+    // A word without letters or digits can never match: refused, naming it.
+    let err = save_lexicon(&s, "符号".into(), vec!["**".into()], Severity::Low, |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::BadInput);
+    assert!(err.message.contains("\"**\""), "{}", err.message);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
