@@ -146,7 +146,22 @@ try {
   const driver = {
     run: (script, ...args) => wd('POST', s('/execute/sync'), { script, args }),
     shot: async (name, selector) => {
-      const png = selector ? await wd('GET', s(`/element/${await element(selector)}/screenshot`)) : await wd('GET', s('/screenshot'));
+      // WebKitWebDriver answers a screenshot after the page's next frame; a page at rest (nothing
+      // focused that blinks, nothing loading) draws none and the request waits forever. A 1 px
+      // heartbeat near-transparent in a corner makes frames while the shot is taken.
+      await wd('POST', s('/execute/sync'), {
+        script: `const el = document.createElement('div');
+          el.id = '__e2e_heartbeat';
+          el.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;z-index:2147483647';
+          document.body.append(el);
+          let n = 0;
+          const beat = () => { if (!el.isConnected) return; el.style.background = n++ % 2 ? 'rgba(0,0,0,0.02)' : 'rgba(0,0,0,0.01)'; requestAnimationFrame(beat); };
+          beat();`,
+        args: [],
+      });
+      const png = await (selector ? wd('GET', s(`/element/${await element(selector)}/screenshot`)) : wd('GET', s('/screenshot'))).finally(() =>
+        wd('POST', s('/execute/sync'), { script: `document.getElementById('__e2e_heartbeat')?.remove();`, args: [] }),
+      );
       const file = join(OUT, `app-${name}.png`);
       writeFileSync(file, Buffer.from(png, 'base64'));
       console.log(`screenshot ${file}`);

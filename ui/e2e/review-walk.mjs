@@ -6,6 +6,8 @@
 import { until } from './walk.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** The page shown, for its screenshot. */
+const SHOWN = '.workspace > .page:not([hidden])';
 
 /** Switch to a top-level page by its tab. */
 async function page(driver, id) {
@@ -111,7 +113,7 @@ async function annotationsPage(driver, state, log) {
     state.comment,
   );
   log('the annotation is listed on the 批注 page with its verdict');
-  await driver.shot('8-annotations');
+  await driver.shot('8-annotations', SHOWN);
   // The hit has a verdict now: it left the unreviewed list.
   await page(driver, 'violations');
   await until(
@@ -180,14 +182,14 @@ async function search(driver, state, log) {
   if (error) throw new Error(`the filtered search failed: ${error}`);
   const after = await driver.run(`return document.querySelector('[data-testid="search-total"]').textContent;`);
   log(`search "${word}": ${before}; with employee:${facet}: ${after}`);
-  await driver.shot('10-search');
+  await driver.shot('10-search', SHOWN);
 }
 
 async function rules(driver, _state, log) {
   await page(driver, 'rules');
   const rows = await until(driver, `return document.querySelectorAll('[data-testid="rule-row"]').length;`, 'the rules', 20_000);
   log(`rules page: ${rows} rules`);
-  await driver.shot('11-rules');
+  await driver.shot('11-rules', SHOWN);
   await page(driver, 'browse');
 }
 
