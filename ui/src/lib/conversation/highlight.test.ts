@@ -1,4 +1,5 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
+import { BackendError } from '../backend';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { ConversationEntry, SessionInfo } from '../backend';
@@ -179,5 +180,30 @@ describe('annotate controls', () => {
     await screen.findByTestId('annotation-item');
     const saved = backend.calls.find(([name]) => name === 'saveAnnotation')![1][0] as { target: { msgid: string } };
     expect(saved.target.msgid).toBe('show-002');
+  });
+
+  it('shows the backend refusal (forbidden) in the editor', async () => {
+    const backend = fakeBackend(
+      { saveAnnotation: () => Promise.reject(new BackendError('forbidden', 'auditors cannot annotate')) },
+      { session: session('reviewer') },
+    );
+    backend.addConversation(EMOJI, source());
+    renderWith(ConversationPane, { open: open(EMOJI) }, backend);
+    await fireEvent.click(await screen.findByTestId('annotate-message'));
+    await fireEvent.click(screen.getByTestId('annotation-save'));
+    const alert = await within(screen.getByTestId('annotation-editor')).findByRole('alert');
+    expect(alert).toHaveTextContent('auditors cannot annotate');
+    expect(screen.queryByTestId('annotation-item')).toBeNull();
+  });
+});
+
+describe('read marks', () => {
+  it('records the newest message shown as read', async () => {
+    const backend = fakeBackend({}, { session: session('reviewer') });
+    backend.addConversation(EMOJI, source());
+    renderWith(ConversationPane, { open: open(EMOJI) }, backend);
+    await screen.findByTestId('hit-mark');
+    await waitFor(() => expect(backend.calls.filter(([n]) => n === 'markRead')).toHaveLength(1));
+    expect(backend.calls.find(([n]) => n === 'markRead')![1]).toEqual([EMOJI, { msgtime: BASE_TIME, id: 1 }]);
   });
 });

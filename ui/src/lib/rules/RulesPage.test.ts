@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { RescanProgress } from '../backend';
@@ -48,5 +48,18 @@ describe('RulesPage', () => {
 
   it('words are one per line, trimmed, once', () => {
     expect(parseWords(' a \n\nb\r\na\n')).toEqual(['a', 'b']);
+  });
+
+  it('deletes a local lexicon after confirmation', async () => {
+    const backend = fakeBackend();
+    await backend.saveLexicon('临时', ['收到'], 'low', () => {});
+    renderWith(RulesPage, { previewDelayMs: 0 }, backend);
+    const local = await screen.findByTestId('local-lexicon');
+    await fireEvent.click(local.querySelector('[data-testid="delete-lexicon"]')!);
+    const dialog = await screen.findByRole('alertdialog');
+    expect(dialog).toHaveTextContent('删除本地词库「临时」');
+    await fireEvent.click(within(dialog).getByRole('button', { name: '删除' }));
+    await waitFor(() => expect(screen.queryByTestId('local-lexicon')).toBeNull());
+    expect(backend.calls.find(([n]) => n === 'deleteLexicon')![1]).toEqual(['临时']);
   });
 });
