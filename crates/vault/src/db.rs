@@ -1243,7 +1243,8 @@ impl Tx<'_> {
     /// Stores a hit (idempotent).
     pub fn put_hit(&self, h: &Hit) -> Result<()> {
         let mut stmt = self.tx.prepare_cached(
-            "INSERT OR IGNORE INTO hits (msgid, rule, kind, word, span_start, span_end, severity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT OR IGNORE INTO hits (msgid, rule, kind, word, span_start, span_end, severity, msgtime)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT msgtime FROM messages WHERE msgid = ?1))",
         )?;
         stmt.execute(params![
             h.msgid.0,
@@ -1403,7 +1404,7 @@ mod migration_tests {
     fn fixture(version: u32, conn: &Connection) {
         match version {
             0 => {}
-            1..=4 => conn
+            1..=5 => conn
                 .execute_batch(
                     "INSERT INTO messages (msgid, action, sender, tolist, roomid, conv, msgtime, msgtype, text, content, feed_seq)
                      VALUES ('m1', 'send', 'zhangsan', '[\"wmCust\"]', NULL, 's:wmCust\u{1f}zhangsan', 1700000000000, 'text',
@@ -1416,6 +1417,11 @@ mod migration_tests {
                 )
                 .unwrap(),
             v => panic!("no fixture for schema version {v}: add one"),
+        }
+        if version >= 5 {
+            // A version-5 writer stores a hit with its message's time.
+            conn.execute("UPDATE hits SET msgtime = 1700000000000", [])
+                .unwrap();
         }
         // Local annotation edits: before version 4 their targets are only in the JSON.
         let edits = [
@@ -1481,6 +1487,14 @@ mod migration_tests {
                     |row| row.get(3),
                 )?;
                 assert!(plan.contains("contact_followers_contact"), "{plan}");
+                // Version 5: hits carry their message's time (backfilled), and so does a hit
+                // stored before its message once the message arrives.
+                let times: Vec<Option<i64>> = r
+                    .sql()
+                    .prepare("SELECT msgtime FROM hits ORDER BY id")?
+                    .query_map([], |row| row.get(0))?
+                    .collect::<std::result::Result<_, _>>()?;
+                assert_eq!(times, [Some(1700000000000), Some(1700000000000)]);
                 // Version 4: local edits name their target in columns (backfilled from JSON).
                 let targets: Vec<(String, Option<String>, Option<String>)> = r
                     .sql()

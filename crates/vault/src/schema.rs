@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use crate::error::{Result, UserError};
 
 /// Schema steps; index `i` migrates version `i` → `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The newest schema version this build knows.
 pub const LATEST: u32 = MIGRATIONS.len() as u32;
@@ -261,6 +261,25 @@ UPDATE local_annotations SET
                       || json_extract(json, '$.target.conversation.single[1]')
     END;
 CREATE INDEX local_annotations_msg ON local_annotations (msgid) WHERE msgid IS NOT NULL;
+"#;
+
+/// Version 5: a hit carries its message's time, so the violation centre lists hits newest first
+/// from an index instead of joining every hit to its message (0.8 s over 1M messages). A hit that
+/// arrives before its message gets the time when the message does (the v2 trigger that counts it
+/// then sets it too).
+const V5: &str = r#"
+ALTER TABLE hits ADD COLUMN msgtime INTEGER;
+UPDATE hits SET msgtime = (SELECT m.msgtime FROM messages m WHERE m.msgid = hits.msgid);
+CREATE INDEX hits_time ON hits (msgtime, id);
+DROP TRIGGER conv_hits_message_added;
+CREATE TRIGGER conv_hits_message_added AFTER INSERT ON messages
+    WHEN EXISTS (SELECT 1 FROM hits WHERE msgid = NEW.msgid)
+BEGIN
+    INSERT INTO conv_hits (conv, hits, hit_messages)
+        SELECT NEW.conv, count(*), 1 FROM hits WHERE msgid = NEW.msgid
+        ON CONFLICT (conv) DO UPDATE SET hits = hits + excluded.hits, hit_messages = hit_messages + 1;
+    UPDATE hits SET msgtime = NEW.msgtime WHERE msgid = NEW.msgid;
+END;
 "#;
 
 /// The schema version of an open database.

@@ -153,13 +153,18 @@ pub async fn violations(session: &Session, query: ViolationQuery) -> Result<Viol
         .await
 }
 
-/// The filters every count shares, as SQL over `h` (hits) and `m` (messages).
-const BASE_FILTER: &str = "
-       (?1 IS NULL OR m.msgtime >= ?1) AND (?2 IS NULL OR m.msgtime < ?2)
-   AND (?3 IS NULL OR m.sender = ?3 OR EXISTS (SELECT 1 FROM json_each(m.tolist) j WHERE j.value = ?3))
+/// The time filter, on the hit's copy of its message's time (an index), and the filters on the
+/// message itself, as SQL over `h` (hits) and `m` (messages).
+const TIME_FILTER: &str =
+    "h.msgtime IS NOT NULL AND (?1 IS NULL OR h.msgtime >= ?1) AND (?2 IS NULL OR h.msgtime < ?2)";
+const MESSAGE_FILTER: &str = "
+       (?3 IS NULL OR m.sender = ?3 OR EXISTS (SELECT 1 FROM json_each(m.tolist) j WHERE j.value = ?3))
    AND (?4 IS NULL OR m.sender IN (SELECT userid FROM dept_users)
         OR EXISTS (SELECT 1 FROM json_each(m.tolist) j WHERE j.value IN (SELECT userid FROM dept_users)))
    AND (?5 IS NULL OR m.msgtype = ?5)";
+/// What stands for [`MESSAGE_FILTER`] when none of its filters is set: hits are counted and
+/// paged without reading their messages (the same parameters stay bound).
+const NO_MESSAGE_FILTER: &str = "?3 IS NULL AND ?4 IS NULL AND ?5 IS NULL";
 
 fn page(
     r: &impl Queries,
@@ -177,14 +182,20 @@ fn page(
         message_states_sql()
     );
     let base = dossier_vault::rusqlite::params![q.from, q.to, q.employee, departments, q.msgtype];
+    // Join the messages only for a filter on them; the page's rows are joined at the end.
+    let (join, message_filter) = if q.employee.is_none() && q.department.is_none() && q.msgtype.is_none() {
+        ("", NO_MESSAGE_FILTER)
+    } else {
+        ("JOIN messages m ON m.msgid = h.msgid", MESSAGE_FILTER)
+    };
 
     // One pass over the filtered hits for the counts: (kind, rule, state) → hits.
     let mut groups: BTreeMap<(String, String, i64), u32> = BTreeMap::new();
     {
         let sql = format!(
             "{prelude} SELECT h.kind, h.rule, COALESCE(st.rank, 0), COUNT(*)
-               FROM hits h JOIN messages m ON m.msgid = h.msgid LEFT JOIN st ON st.msgid = h.msgid
-              WHERE {BASE_FILTER} GROUP BY 1, 2, 3"
+               FROM hits h {join} LEFT JOIN st ON st.msgid = h.msgid
+              WHERE {TIME_FILTER} AND {message_filter} GROUP BY 1, 2, 3"
         );
         let mut stmt = r.sql().prepare(&sql)?;
         let rows = stmt.query_map(base, |row| {
@@ -226,14 +237,22 @@ fn page(
     }
 
     let order = match q.sort {
-        ViolationSort::Newest => "m.msgtime DESC, h.id DESC",
-        ViolationSort::Oldest => "m.msgtime ASC, h.id ASC",
+        ViolationSort::Newest => "h.msgtime DESC, h.id DESC",
+        ViolationSort::Oldest => "h.msgtime ASC, h.id ASC",
         ViolationSort::Severity => {
-            "CASE h.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, m.msgtime DESC, h.id DESC"
+            "CASE h.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, h.msgtime DESC, h.id DESC"
         }
     };
+    // The page's hits are chosen first (from the hits alone unless a message filter is set),
+    // then only they are joined to their messages.
     let sql = format!(
-        "{prelude} SELECT h.id, h.msgid, m.id, m.conv, m.msgtime, m.msgtype, m.sender, m.tolist, h.rule, h.kind,
+        "{prelude}, page AS (
+             SELECT h.id FROM hits h {join} LEFT JOIN st ON st.msgid = h.msgid
+              WHERE {TIME_FILTER} AND {message_filter}
+                AND ((h.kind = 'word') = ?6) AND (?7 IS NULL OR h.rule = ?7) AND (?8 IS NULL OR h.kind = ?8)
+                AND (?9 IS NULL OR COALESCE(st.rank, 0) = ?9)
+              ORDER BY {order} LIMIT ?10 OFFSET ?11)
+         SELECT h.id, h.msgid, m.id, m.conv, m.msgtime, m.msgtype, m.sender, m.tolist, h.rule, h.kind,
                 h.word, h.span_start, h.span_end, h.severity, COALESCE(st.rank, 0), m.text,
                 (SELECT json_extract(a.json, '$.verdict') FROM annotations a
                   WHERE a.msgid = h.msgid AND a.deleted = 0 AND json_extract(a.json, '$.verdict') IS NOT NULL
@@ -243,11 +262,9 @@ fn page(
                   WHERE l.msgid = h.msgid AND json_extract(l.json, '$.deleted') = 0
                     AND json_extract(l.json, '$.verdict') IS NOT NULL
                  LIMIT 1)
-           FROM hits h JOIN messages m ON m.msgid = h.msgid LEFT JOIN st ON st.msgid = h.msgid
-          WHERE {BASE_FILTER}
-            AND ((h.kind = 'word') = ?6) AND (?7 IS NULL OR h.rule = ?7) AND (?8 IS NULL OR h.kind = ?8)
-            AND (?9 IS NULL OR COALESCE(st.rank, 0) = ?9)
-          ORDER BY {order} LIMIT ?10 OFFSET ?11"
+           FROM page JOIN hits h ON h.id = page.id JOIN messages m ON m.msgid = h.msgid
+                LEFT JOIN st ON st.msgid = h.msgid
+          ORDER BY {order}"
     );
     let mut stmt = r.sql().prepare(&sql)?;
     let raw = stmt.query_map(

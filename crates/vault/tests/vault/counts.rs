@@ -54,6 +54,25 @@ fn hit_counts_follow_every_write() {
     })
     .unwrap();
     assert_eq!(read(&room), counts(1, 1));
+    // Every hit carries its message's time, the early one since its message arrived.
+    let times: Vec<(String, Option<i64>)> = db
+        .read(|r| {
+            Ok(r.sql()
+                .prepare("SELECT msgid, msgtime FROM hits ORDER BY msgid, span_start")?
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<Result<_, _>>()?)
+        })
+        .unwrap();
+    let at = |m: &str, t: i64| (m.to_owned(), Some(t));
+    assert_eq!(
+        times,
+        [
+            at("msg00000001", 1_000),
+            at("msg00000001", 1_000),
+            at("msg00000002", 2_000),
+            at("msg00000003", 3_000)
+        ]
+    );
 
     // A re-scan replaces a message's hits; a purge removes the message and its hits.
     db.write(|tx| tx.replace_hits(&MsgId("msg00000001".into()), &[hit("msg00000001", 5)]))
