@@ -126,4 +126,30 @@ describe('ViolationCentre keyboard triage', () => {
     expect(screen.queryByTestId('triage-confirmed_violation')).toBeNull();
     expect(screen.getByTestId('violation-detail')).toHaveTextContent('审计员只能查看批注');
   });
+
+  it('filters by employee and sorts by severity, from the first page again', async () => {
+    const { backend } = await ready();
+    const select = screen.getByTestId('filter-employee') as HTMLSelectElement;
+    await waitFor(() => expect(select.querySelectorAll('option').length).toBeGreaterThan(1));
+    await fireEvent.change(select, { target: { value: 'lina' } });
+    await waitFor(() => {
+      const last = backend.calls.filter(([n]) => n === 'violations').at(-1)![1][0] as ViolationQuery;
+      expect(last).toMatchObject({ employee: 'lina', offset: 0, state: 'unreviewed' });
+    });
+    await waitFor(() => expect(screen.getAllByTestId('violation-row').every((r) => r.textContent!.includes('李娜'))).toBe(true));
+    await fireEvent.change(screen.getByTestId('filter-sort'), { target: { value: 'oldest' } });
+    await waitFor(() => {
+      const last = backend.calls.filter(([n]) => n === 'violations').at(-1)![1][0] as ViolationQuery;
+      expect(last).toMatchObject({ employee: 'lina', sort: 'oldest' });
+    });
+    const times = screen.getAllByTestId('violation-row').map((r) => r.querySelector('.when')!.textContent);
+    expect(times).toEqual([...times].sort());
+  });
+
+  it('turns a date range into Shanghai midnights, the end day included', () => {
+    const q = toQuery({ ...DEFAULT_FILTERS, from: '2026-11-20', to: '2026-11-20' }, 200);
+    expect(q.from).toBe(Date.UTC(2026, 10, 19, 16));
+    expect(q.to).toBe(Date.UTC(2026, 10, 20, 16));
+    expect(q.offset).toBe(200);
+  });
 });
