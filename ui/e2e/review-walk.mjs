@@ -97,6 +97,14 @@ async function annotate(driver, state, log) {
     20_000,
     comment,
   );
+  // The header follows: the conversation is no longer unreviewed.
+  await until(
+    driver,
+    `const s = document.querySelector('[data-testid="review-state"]');
+     return !!s && !s.classList.contains('unreviewed');`,
+    "the conversation header's review state after the verdict",
+    10_000,
+  );
   log(`annotated message ${state.hit.msgid}: 确认违规, "${comment}"`);
   await driver.shot('7-annotated', '.pane.p3');
   state.comment = comment;

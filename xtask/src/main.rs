@@ -44,14 +44,15 @@ const BUILD_PACKAGES: &[&str] = &[
     "libssl-dev",
     "librsvg2-dev",
 ];
-/// Debian packages the tests need on top: a virtual display, WebKitWebDriver and CJK fonts for the
-/// real window, Chromium for the browser e2e, and a private Secret Service (gnome-keyring on a
+/// Debian packages the tests need on top: a virtual display, WebKitWebDriver, CJK and emoji fonts
+/// for the real window (customers' names carry emoji; the screenshots should show them), Chromium for the browser e2e, and a private Secret Service (gnome-keyring on a
 /// session bus) for the vault's OS-keyring tests.
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "webkit2gtk-driver",
     "chromium",
     "fonts-noto-cjk",
+    "fonts-noto-color-emoji",
     "xauth",
     "dbus",
     "gnome-keyring",
