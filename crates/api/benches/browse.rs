@@ -152,20 +152,7 @@ fn review(rt: &tokio::runtime::Runtime, s: &Session) {
     use dossier_api::review::{
         ReviewState, ViolationQuery, ViolationSort, ViolationTab, lexicons, violations,
     };
-    let q = ViolationQuery {
-        tab: ViolationTab::Words,
-        from: None,
-        to: None,
-        employee: None,
-        department: None,
-        rule: None,
-        kind: None,
-        msgtype: None,
-        state: None,
-        sort: ViolationSort::Newest,
-        offset: 0,
-        limit: 100,
-    };
+    let q = ViolationQuery::first_page(ViolationTab::Words);
     let page = time(rt, "violations: newest 100 with counts", async || {
         violations::violations(s, q.clone()).await.unwrap()
     });

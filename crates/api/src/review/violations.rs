@@ -72,6 +72,26 @@ pub struct ViolationQuery {
     pub limit: u32,
 }
 
+impl ViolationQuery {
+    /// The first page (100 rows, newest first) of a tab, unfiltered.
+    pub fn first_page(tab: ViolationTab) -> ViolationQuery {
+        ViolationQuery {
+            tab,
+            from: None,
+            to: None,
+            employee: None,
+            department: None,
+            rule: None,
+            kind: None,
+            msgtype: None,
+            state: None,
+            sort: ViolationSort::Newest,
+            offset: 0,
+            limit: 100,
+        }
+    }
+}
+
 /// One violation: a hit on a message.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
 pub struct ViolationRow {

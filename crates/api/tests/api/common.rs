@@ -36,3 +36,21 @@ pub fn rows<T>(
         })
         .unwrap()
 }
+
+/// Signs `user` in to the demo server at `url` (the demo password) and syncs a new
+/// passphrase-protected profile under `profiles`.
+pub async fn connected(
+    url: &str,
+    user: &str,
+    profiles: &std::path::Path,
+) -> (dossier_api::connect::Connection, Session) {
+    let link = dossier_api::connect::Connection::default();
+    let request = dossier_api::connect::ConnectRequest {
+        server_url: url.to_owned(),
+        user: user.to_owned(),
+        password: dossier_demo_server::DEMO_PASSWORD.into(),
+        passphrase: Some("correct horse battery".into()),
+    };
+    let session = link.connect(profiles, request, |_| {}).await.unwrap();
+    (link, session)
+}

@@ -134,17 +134,8 @@ async fn a_disabled_accounts_next_sync_deletes_its_slice_and_says_so() {
     let server = dossier_demo_server::start(&root.path().join("server"), &spec)
         .await
         .unwrap();
-    let link = Connection::default();
-    let request = ConnectRequest {
-        server_url: server.url.clone(),
-        user: REVIEWER.into(),
-        password: DEMO_PASSWORD.into(),
-        passphrase: Some("correct horse battery".into()),
-    };
-    let session = link
-        .connect(&root.path().join("profiles"), request, |_| {})
-        .await
-        .unwrap();
+    let (link, session) =
+        crate::common::connected(&server.url, REVIEWER, &root.path().join("profiles")).await;
     let count = |s: &dossier_api::Session| s.vault().db().read(|r| r.message_count()).unwrap();
     assert!(count(&session) > 100);
 
@@ -186,17 +177,8 @@ async fn the_background_prefetch_stops_when_asked_and_stores_nothing_after() {
     let server = dossier_demo_server::start(&root.path().join("server"), &spec())
         .await
         .unwrap();
-    let link = Connection::default();
-    let request = ConnectRequest {
-        server_url: server.url.clone(),
-        user: REVIEWER.into(),
-        password: DEMO_PASSWORD.into(),
-        passphrase: Some("correct horse battery".into()),
-    };
-    let session = link
-        .connect(&root.path().join("profiles"), request, |_| {})
-        .await
-        .unwrap();
+    let (link, session) =
+        crate::common::connected(&server.url, REVIEWER, &root.path().join("profiles")).await;
     // The connect started a prefetch; quitting asks it to stop and waits.
     assert!(link.stop_background(std::time::Duration::from_secs(20)));
     let stored = |s: &dossier_api::Session| {

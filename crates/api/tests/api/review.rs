@@ -5,7 +5,6 @@
 use std::collections::BTreeSet;
 
 use dossier_api::browse::{PageAt, conversation, conversation_page};
-use dossier_api::connect::{ConnectRequest, Connection};
 use dossier_api::demo::{AUDITOR, DemoSpec, REVIEWER};
 use dossier_api::review::annotations::{annotations, delete_annotation, save_annotation};
 use dossier_api::review::lexicons::{delete_lexicon, preview_lexicon, rule_set, save_lexicon};
@@ -16,9 +15,10 @@ use dossier_api::review::{
 };
 use dossier_api::search::{SearchSort, TextSpan, recent_searches, search};
 use dossier_api::{ErrorCode, Session};
-use dossier_demo_server::DEMO_PASSWORD;
 use dossier_model::{AuditAction, Severity};
 use dossier_vault::Queries;
+
+use crate::common::connected;
 
 /// A fresh demo profile of its own (these tests write to it).
 fn fresh() -> (tempfile::TempDir, Session) {
@@ -29,20 +29,7 @@ fn fresh() -> (tempfile::TempDir, Session) {
 }
 
 fn query(tab: ViolationTab) -> ViolationQuery {
-    ViolationQuery {
-        tab,
-        from: None,
-        to: None,
-        employee: None,
-        department: None,
-        rule: None,
-        kind: None,
-        msgtype: None,
-        state: None,
-        sort: ViolationSort::Newest,
-        offset: 0,
-        limit: 100,
-    }
+    ViolationQuery::first_page(tab)
 }
 
 /// Every row of a query, by paging.
@@ -481,24 +468,8 @@ async fn a_second_reviewer_sees_the_first_ones_verdict_and_an_auditor_may_not_an
     let server = dossier_demo_server::start(&root.path().join("server"), &spec)
         .await
         .unwrap();
-    let connect = |user: &str, dir: &str| {
-        let url = server.url.clone();
-        let profiles = root.path().join(dir);
-        let user = user.to_owned();
-        async move {
-            let link = Connection::default();
-            let request = ConnectRequest {
-                server_url: url,
-                user,
-                password: DEMO_PASSWORD.into(),
-                passphrase: Some("correct horse battery".into()),
-            };
-            let session = link.connect(&profiles, request, |_| {}).await.unwrap();
-            (link, session)
-        }
-    };
-    let (link, reviewer) = connect(REVIEWER, "a").await;
-    let (audit_link, auditor) = connect(AUDITOR, "b").await;
+    let (link, reviewer) = connected(&server.url, REVIEWER, &root.path().join("a")).await;
+    let (audit_link, auditor) = connected(&server.url, AUDITOR, &root.path().join("b")).await;
 
     // The server's rules found behaviour as well as words.
     let page = violations(&reviewer, query(ViolationTab::Behaviour))
