@@ -4,7 +4,7 @@
 //! | command | arguments | result |
 //! |---|---|---|
 //! | `connect_server` | `{request: ConnectRequest, onProgress: Channel<SyncProgress>}` | `SessionInfo` |
-//! | `open_demo` | `{onProgress: Channel<SyncProgress>}` | `SessionInfo` |
+//! | `open_demo` | `{user: "reviewer" \| "auditor" \| null, onProgress: Channel<SyncProgress>}` | `SessionInfo` (null: the reviewer) |
 //! | `sync_now` | `{onProgress: Channel<SyncProgress>}` | `SyncSummary` |
 //! | `sync_status` | — | `SyncStatus` |
 //! | `list_profiles` | — | `ProfileEntry[]` |
@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use dossier_api::connect::{ConnectRequest, Connection, SyncStatus};
-use dossier_api::demo::DemoSpec;
+use dossier_api::demo::{DemoSpec, REVIEWER};
 use dossier_api::profiles::{self, ProfileEntry, SessionInfo};
 use dossier_api::sync::{SyncProgress, SyncSummary};
 use dossier_api::{ApiError, Session};
@@ -99,12 +99,12 @@ async fn start_demo(
     state: &AppState,
     link: &Connection,
     launch: &Launch,
-    spec: &DemoSpec,
+    (spec, user): (&DemoSpec, &str),
     progress: impl Fn(&SyncProgress) + Send + Sync + 'static,
 ) -> Result<SessionInfo> {
     // The open profile closes first: the demo replaces it.
     state.set_session(None);
-    let session = link.open_demo(&launch.demo_root, spec, progress).await?;
+    let session = link.open_demo(&launch.demo_root, spec, user, progress).await?;
     opened(state, session).await
 }
 
@@ -126,10 +126,12 @@ pub async fn open_demo(
     state: State<'_, AppState>,
     link: State<'_, Connection>,
     launch: State<'_, Launch>,
+    user: Option<String>,
     on_progress: Channel<SyncProgress>,
 ) -> Result<SessionInfo> {
     let spec = launch.demo.clone().unwrap_or_default();
-    start_demo(&state, &link, &launch, &spec, forward(on_progress)).await
+    let user = user.as_deref().unwrap_or(REVIEWER);
+    start_demo(&state, &link, &launch, (&spec, user), forward(on_progress)).await
 }
 
 #[tauri::command]
@@ -161,7 +163,9 @@ pub async fn current_session(
     if let Some(spec) = &launch.demo
         && !launch.started.swap(true, Ordering::SeqCst)
     {
-        return start_demo(&state, &link, &launch, spec, |_| {}).await.map(Some);
+        return start_demo(&state, &link, &launch, (spec, REVIEWER), |_| {})
+            .await
+            .map(Some);
     }
     match state.session() {
         Ok(session) => profiles::session_info(&session).await.map(Some),

@@ -202,7 +202,62 @@ async function rules(driver, _state, log) {
 }
 
 /** The review steps, in order; each gets (driver, state, log). */
-export const REVIEW_STEPS = [violationCentre, openInContext, annotate, annotationsPage, triageByKey, search, rules];
+/** "Sync now": the annotations and audit records go up. */
+async function syncUp(driver, state, log) {
+  const before = await driver.run(`return Number(document.querySelector('[data-testid="sync-strip"]').dataset.finished);`);
+  await driver.run(`document.querySelector('[data-testid="sync-strip"] button.sync').click();`);
+  await until(
+    driver,
+    `return Number(document.querySelector('[data-testid="sync-strip"]').dataset.finished) > arguments[0];`,
+    'the sync to finish',
+    60_000,
+    before,
+  );
+  const failed = await driver.run(`return document.querySelector('[data-testid="sync-strip"] .error')?.title ?? null;`);
+  if (failed) throw new Error(`sync now failed: ${failed}`);
+  log('synced: the annotations went up to the demo server');
+}
+
+/** The demo's auditor, on the same demo server: sees the reviewer's verdict, may not annotate. */
+async function auditor(driver, state, log) {
+  await driver.run(`document.querySelector('button.lock').click();`);
+  await until(driver, `return !!document.querySelector('[data-testid="open-demo-auditor"]');`, 'the first-run screen after locking', 20_000);
+  await driver.run(`document.querySelector('[data-testid="open-demo-auditor"]').click();`);
+  await until(driver, `return document.querySelectorAll('[data-testid="employee-row"]').length > 0;`, "the auditor's demo profile", 90_000);
+  await page(driver, 'annotations');
+  const seen = await until(
+    driver,
+    `const n = [...document.querySelectorAll('[data-testid="annotation-list"] [data-testid="annotation-item"]')]
+       .find((x) => x.textContent.includes(arguments[0]));
+     return n ? { verdict: n.dataset.verdict, editable: !!n.querySelector('[data-testid="annotation-edit"], [data-testid="annotation-delete"]'),
+                  byReviewer: n.textContent.includes('reviewer') } : null;`,
+    "the reviewer's annotation in the auditor's 批注 page",
+    30_000,
+    state.comment,
+  );
+  if (seen.verdict !== 'confirmed_violation') throw new Error(`the auditor sees verdict ${seen.verdict}`);
+  if (seen.editable) throw new Error("the auditor may edit or delete the reviewer's annotation");
+  if (!seen.byReviewer) throw new Error('the annotation does not name its author, reviewer');
+  await driver.shot('12-auditor-annotations', SHOWN);
+  await page(driver, 'violations');
+  await until(driver, `return document.querySelectorAll('[data-testid="violation-row"]').length > 0;`, "the auditor's violation list", 30_000);
+  const centre = await driver.run(
+    `return { triage: document.querySelectorAll('[data-testid^="triage-"]:not([data-testid="triage-status"])').length,
+              stillUnreviewed: !!document.querySelector('[data-testid="violation-row"][data-msgid="' + arguments[0] + '"]') };`,
+    state.hit.msgid,
+  );
+  if (centre.triage) throw new Error(`the auditor's violation centre offers ${centre.triage} triage controls`);
+  if (centre.stillUnreviewed) throw new Error('the hit the reviewer confirmed is still unreviewed for the auditor');
+  await key(driver, '[data-testid="violation-list"]', 'Enter');
+  await until(driver, `return document.querySelectorAll('[data-testid="conversation-flow"] [data-msgid]').length > 0;`, "a conversation in the auditor's window", 20_000);
+  await sleep(300);
+  const annotate = await driver.run(`return document.querySelectorAll('[data-testid="annotate-message"]').length;`);
+  if (annotate) throw new Error(`the auditor is offered ${annotate} annotate buttons`);
+  log("auditor: sees the reviewer's verdict (not editable), the hit left 未处理, no triage or annotate controls");
+  await driver.shot('13-auditor-conversation', '.pane.p3');
+}
+
+export const REVIEW_STEPS = [violationCentre, openInContext, annotate, annotationsPage, triageByKey, search, rules, syncUp, auditor];
 
 export async function reviewWalk(driver, expected, log, steps = REVIEW_STEPS) {
   const state = { expected };

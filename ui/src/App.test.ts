@@ -189,4 +189,24 @@ describe('demo', () => {
     await user.click(await screen.findByRole('button', { name: '打开演示' }));
     expect(await screen.findAllByTestId('employee-row')).not.toHaveLength(0);
   });
+
+  it('opens the demo as the read-only auditor from its own button', async () => {
+    const user = userEvent.setup();
+    const asked: (string | undefined)[] = [];
+    const missing = () => Promise.reject('Command current_session not found');
+    render(App, {
+      backend: fakeBackend({
+        openDemo: (who) => {
+          asked.push(who);
+          return Promise.resolve();
+        },
+        currentSession: missing,
+        listProfiles: missing,
+      }),
+      pollMs: 0,
+    });
+    await user.click(await screen.findByRole('button', { name: '以审计员身份打开（只读）' }));
+    expect(asked).toEqual(['auditor']);
+    expect(await screen.findAllByTestId('employee-row')).not.toHaveLength(0);
+  });
 });

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::browse::{MediaBytes, media, media_stored};
-use crate::demo::{DemoSpec, REVIEWER};
+use crate::demo::DemoSpec;
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::session::{ProfileArgs, Session};
 use crate::status;
@@ -269,18 +269,20 @@ impl Connection {
         Ok(session)
     }
 
-    /// Starts the demo server (built under `root` once) and syncs a fresh demo profile from it.
-    #[tracing::instrument(skip_all, err)]
+    /// Starts the demo server (built under `root` once; what was annotated in it stays) and syncs
+    /// a fresh demo profile of `user` ([`crate::demo::REVIEWER`] or [`crate::demo::AUDITOR`]) from it.
+    #[tracing::instrument(skip_all, err, fields(user))]
     pub async fn open_demo(
         &self,
         root: &Path,
         spec: &DemoSpec,
+        user: &str,
         progress: impl Fn(&SyncProgress) + Send + Sync + 'static,
     ) -> Result<Session> {
         self.started()?;
         // The previous demo's profile must close before it is replaced.
         self.with(|l| l.demo = None);
-        let result = crate::demo::open_demo(root, spec, REVIEWER, self.reporter(progress)).await;
+        let result = crate::demo::open_demo(root, spec, user, self.reporter(progress)).await;
         self.finished(&result);
         let demo = result?;
         self.prefetch(&demo.session, demo.sync.clone());

@@ -135,6 +135,11 @@ struct Connect {
 }
 
 #[derive(Deserialize)]
+struct DemoUser {
+    user: Option<String>,
+}
+
+#[derive(Deserialize)]
 struct A<T> {
     query: T,
 }
@@ -208,7 +213,14 @@ pub async fn dispatch(bridge: &Bridge, token: &str, command: &str, body: Value) 
                 .await?;
             json(bridge.opened(s).await?)
         }
-        "open_demo" => json(bridge.open_demo().await?),
+        "open_demo" => {
+            let DemoUser { user } = args(&body)?;
+            json(
+                bridge
+                    .open_demo(user.as_deref().unwrap_or(dossier_api::demo::REVIEWER))
+                    .await?,
+            )
+        }
         "sync_now" => json(bridge.link().sync_now(&session()?, |_| {}).await?),
         "sync_status" => json(bridge.link().status(session().ok().as_ref()).await?),
         "list_profiles" => json(profiles::list_profiles(bridge.profiles_root()).await?),

@@ -72,7 +72,10 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         config.downloads.clone(),
     );
     if config.demo.is_some() {
-        bridge.open_demo().await.context("opening the demo")?;
+        bridge
+            .open_demo(dossier_api::demo::REVIEWER)
+            .await
+            .context("opening the demo")?;
     }
     let token = new_token();
     let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))

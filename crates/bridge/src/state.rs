@@ -76,13 +76,13 @@ impl Bridge {
         Ok(info)
     }
 
-    /// Opens the demo (replacing the open profile).
-    pub async fn open_demo(&self) -> Result<SessionInfo, ApiError> {
+    /// Opens the demo as `user` (replacing the open profile).
+    pub async fn open_demo(&self, user: &str) -> Result<SessionInfo, ApiError> {
         self.set_session(None);
         let session = self
             .inner
             .link
-            .open_demo(&self.inner.demo_root, &self.inner.demo_spec, |_| {})
+            .open_demo(&self.inner.demo_root, &self.inner.demo_spec, user, |_| {})
             .await?;
         self.opened(session).await
     }

@@ -55,7 +55,8 @@ export interface Backend {
   /** Sign in to an archive server (creates a profile and opens it). */
   connectServer(request: ConnectRequest): Promise<void>;
   /** Open the bundled demo archive. */
-  openDemo(): Promise<void>;
+  /** Open the bundled demo, signed in as its reviewer (default) or its read-only auditor. */
+  openDemo(user?: DemoUser): Promise<void>;
 
   /** Local profiles, for the picker. */
   listProfiles(): Promise<ProfileSummary[]>;
@@ -128,6 +129,9 @@ export interface Backend {
   /** The reader has seen a conversation up to `anchor` (its newest message). */
   markRead(conversation: ConversationKey, anchor: { msgtime: number; id: number }): Promise<void>;
 }
+
+/** The demo's accounts. */
+export type DemoUser = 'reviewer' | 'auditor';
 
 const KEY = Symbol('dossier.backend');
 

@@ -34,7 +34,8 @@ export const tauriBackend: Backend = {
   // Progress of the first sync also reaches the sync strip through `sync_status`.
   connectServer: (request) =>
     call<api.SessionInfo>('connect_server', { request, onProgress: new Channel<SyncProgress>() }).then(() => {}),
-  openDemo: () => call<api.SessionInfo>('open_demo', { onProgress: new Channel<SyncProgress>() }).then(() => {}),
+  openDemo: (user = 'reviewer') =>
+    call<api.SessionInfo>('open_demo', { user, onProgress: new Channel<SyncProgress>() }).then(() => {}),
 
   listProfiles: () => call<api.ProfileEntry[]>('list_profiles').then((list) => list.map(adapt.profileEntry)),
   openProfile: (id, passphrase) => call<void>('open_profile', { id, passphrase }),

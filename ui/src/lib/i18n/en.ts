@@ -23,6 +23,7 @@ export const en: Messages = {
     heading: 'Try the demo first',
     body: 'Open the bundled demo archive: a synthetic organisation, customers and chats, no real data.',
     open: 'Open demo',
+    openAuditor: 'Open as the auditor (read-only)',
   },
   settings: {
     language: 'Language',

@@ -26,6 +26,7 @@ export interface Messages {
     heading: string;
     body: string;
     open: string;
+    openAuditor: string;
   };
   settings: {
     language: string;

@@ -23,6 +23,7 @@ export const zhCN: Messages = {
     heading: '先看看演示',
     body: '打开内置的演示存档：合成的组织、客户和会话，不含真实数据。',
     open: '打开演示',
+    openAuditor: '以审计员身份打开（只读）',
   },
   settings: {
     language: '语言',
