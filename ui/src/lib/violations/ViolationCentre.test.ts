@@ -153,3 +153,37 @@ describe('ViolationCentre keyboard triage', () => {
     expect(q.offset).toBe(200);
   });
 });
+
+describe('ViolationCentre at scale', () => {
+  it('keeps only the rows in view in the DOM, and the cursor row drawn as it moves down', async () => {
+    const template = (await fakeBackend({}, { session: session('reviewer') }).violations(toQuery(DEFAULT_FILTERS, 0))).rows[0]!;
+    const TOTAL = 1000;
+    const all = Array.from({ length: TOTAL }, (_, i) => ({ ...template, hit_id: 10_000 + i, msgid: `m${i}`, msgtime: template.msgtime - i }));
+    const backend = fakeBackend(
+      {
+        violations: async (q: ViolationQuery) => ({
+          total: TOTAL,
+          rows: all.slice(q.offset, q.offset + q.limit),
+          rules: [],
+          kinds: [],
+          words: TOTAL,
+          behaviour: 0,
+          unreviewed: TOTAL,
+        }),
+      },
+      { session: session('reviewer') },
+    );
+    renderWith(ViolationCentre, { onopen: () => {} }, backend);
+    await screen.findAllByTestId('violation-row');
+    await screen.findByTestId('triage-false_positive');
+    const drawn = screen.getAllByTestId('violation-row').length;
+    expect(drawn).toBeGreaterThan(5);
+    expect(drawn).toBeLessThan(40);
+    screen.getByTestId('violation-list').focus();
+    const user = userEvent.setup();
+    for (let i = 0; i < 60; i++) await user.keyboard('j');
+    expect(selected()?.dataset.index).toBe('60');
+    expect(selected()?.dataset.msgid).toBe('m60');
+    expect(screen.getAllByTestId('violation-row').length).toBeLessThan(40);
+  });
+});
