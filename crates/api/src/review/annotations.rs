@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::audit;
+use super::state::EFFECTIVE_ANNOTATIONS;
 use crate::search::TextSpan;
 use crate::{ApiError, ErrorCode, Result, Session};
 
@@ -408,18 +409,12 @@ fn server_copy(r: &impl Queries, id: &str) -> dossier_vault::Result<Option<Annot
 }
 
 fn list(r: &impl Queries, f: &AnnotationFilter, me: &str) -> dossier_vault::Result<Vec<AnnotationView>> {
-    // Server copies not shadowed by a local edit, then local edits; tombstones left out.
     let sql = format!(
-        "SELECT json, pending FROM (
-           SELECT a.json, 0 AS pending, a.msgid, a.conv, a.author, a.updated_at FROM annotations a
-            WHERE a.deleted = 0 AND NOT EXISTS (SELECT 1 FROM local_annotations l WHERE l.id = a.id)
-           UNION ALL
-           SELECT l.json, 1, l.msgid, l.conv, json_extract(l.json, '$.author'), l.updated_at FROM local_annotations l
-            WHERE json_extract(l.json, '$.deleted') = 0)
+        "SELECT json, pending FROM ({EFFECTIVE_ANNOTATIONS})
          WHERE (?1 IS NULL OR conv = ?1 OR msgid IN (SELECT msgid FROM messages WHERE conv = ?1))
            AND (?2 IS NULL OR msgid = ?2)
            AND (?3 IS NULL OR author = ?3)
-           AND (?4 IS NULL OR json_extract(json, '$.verdict') = ?4)
+           AND (?4 IS NULL OR verdict = ?4)
          ORDER BY updated_at DESC LIMIT {MAX_LIST}"
     );
     let verdict = f.verdict.map(|v| {

@@ -34,15 +34,17 @@ impl ReviewState {
     }
 }
 
-/// The annotations in force, one row each (`id, msgid, conv, verdict`): a local edit replaces
-/// the server copy of the same id; tombstones are left out. `msgid` is null for conversation
-/// annotations, `conv` null for message ones.
+/// The annotations in force, one row each (`id, msgid, conv, verdict, json, pending, author,
+/// updated_at`): a local edit replaces the server copy of the same id (`pending` = 1); tombstones
+/// are left out. `msgid` is null for conversation annotations, `conv` null for message ones.
 pub(crate) const EFFECTIVE_ANNOTATIONS: &str = "
-    SELECT a.id, a.msgid, a.conv, json_extract(a.json, '$.verdict') AS verdict
+    SELECT a.id, a.msgid, a.conv, json_extract(a.json, '$.verdict') AS verdict, a.json, 0 AS pending, a.author,
+           a.updated_at
       FROM annotations a
      WHERE a.deleted = 0 AND NOT EXISTS (SELECT 1 FROM local_annotations l WHERE l.id = a.id)
     UNION ALL
-    SELECT l.id, l.msgid, l.conv, json_extract(l.json, '$.verdict')
+    SELECT l.id, l.msgid, l.conv, json_extract(l.json, '$.verdict'), l.json, 1, json_extract(l.json, '$.author'),
+           l.updated_at
       FROM local_annotations l
      WHERE json_extract(l.json, '$.deleted') = 0";
 
@@ -50,10 +52,12 @@ pub(crate) const EFFECTIVE_ANNOTATIONS: &str = "
 const RANK: &str =
     "CASE WHEN verdict IN ('confirmed_violation', 'false_positive', 'cleared') THEN 2 ELSE 1 END";
 
-/// `(msgid, rank)` per annotated message: the highest rank of its annotations.
-pub(crate) fn message_states_sql() -> String {
+/// CTEs `eff` (the annotations in force) and `st` (`msgid, rank` per annotated message: the
+/// highest rank of its annotations), to start a `WITH` clause.
+pub(crate) fn review_ctes() -> String {
     format!(
-        "SELECT msgid, MAX({RANK}) AS rank FROM ({EFFECTIVE_ANNOTATIONS}) WHERE msgid IS NOT NULL GROUP BY msgid"
+        "eff AS ({EFFECTIVE_ANNOTATIONS}),
+         st AS (SELECT msgid, MAX({RANK}) AS rank FROM eff WHERE msgid IS NOT NULL GROUP BY msgid)"
     )
 }
 
@@ -71,14 +75,13 @@ pub(crate) fn message_state(r: &impl Queries, msgid: &str) -> dossier_vault::Res
 /// every message with a hit is done; in review when anything in it is annotated.
 pub(crate) fn conversation_state(r: &impl Queries, conv: &str) -> dossier_vault::Result<ReviewState> {
     let sql = format!(
-        "WITH eff AS ({EFFECTIVE_ANNOTATIONS}),
-              st AS (SELECT msgid, MAX({RANK}) AS rank FROM eff WHERE msgid IS NOT NULL GROUP BY msgid)
-         SELECT
+        "WITH {} SELECT
            (SELECT COALESCE(MAX({RANK}), 0) FROM eff WHERE conv = ?1),
            (SELECT COUNT(*) FROM (SELECT DISTINCT h.msgid FROM hits h JOIN messages m ON m.msgid = h.msgid WHERE m.conv = ?1)),
            (SELECT COUNT(*) FROM (SELECT DISTINCT h.msgid FROM hits h JOIN messages m ON m.msgid = h.msgid
                                    JOIN st ON st.msgid = h.msgid WHERE m.conv = ?1 AND st.rank = 2)),
-           EXISTS (SELECT 1 FROM st JOIN messages m ON m.msgid = st.msgid WHERE m.conv = ?1)"
+           EXISTS (SELECT 1 FROM st JOIN messages m ON m.msgid = st.msgid WHERE m.conv = ?1)",
+        review_ctes()
     );
     let (own, hit_messages, done_messages, any): (i64, i64, i64, bool) =
         r.sql().prepare_cached(&sql)?.query_row([conv], |row| {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::annotations::VerdictView;
-use super::state::{ReviewState, message_states_sql};
+use super::state::{ReviewState, review_ctes};
 use crate::browse::{People, Person, Side, side_of};
 use crate::search::{FacetCount, SnippetView};
 use crate::{ApiError, Result, Session};
@@ -196,10 +196,10 @@ fn page(
         None => None,
     };
     let prelude = format!(
-        "WITH st AS ({}),
+        "WITH {},
               dept_users AS (SELECT userid FROM employee_departments
                              WHERE department IN (SELECT value FROM json_each(COALESCE(?4, '[]'))))",
-        message_states_sql()
+        review_ctes()
     );
     let base = dossier_vault::rusqlite::params![q.from, q.to, q.employee, departments, q.msgtype];
     // Join the messages only for a filter on them; the page's rows are joined at the end.
@@ -274,14 +274,7 @@ fn page(
               ORDER BY {order} LIMIT ?10 OFFSET ?11)
          SELECT h.id, h.msgid, m.id, m.conv, m.msgtime, m.msgtype, m.sender, m.tolist, h.rule, h.kind,
                 h.word, h.span_start, h.span_end, h.severity, COALESCE(st.rank, 0), m.text,
-                (SELECT json_extract(a.json, '$.verdict') FROM annotations a
-                  WHERE a.msgid = h.msgid AND a.deleted = 0 AND json_extract(a.json, '$.verdict') IS NOT NULL
-                    AND NOT EXISTS (SELECT 1 FROM local_annotations l WHERE l.id = a.id)
-                 UNION ALL
-                 SELECT json_extract(l.json, '$.verdict') FROM local_annotations l
-                  WHERE l.msgid = h.msgid AND json_extract(l.json, '$.deleted') = 0
-                    AND json_extract(l.json, '$.verdict') IS NOT NULL
-                 LIMIT 1)
+                (SELECT verdict FROM eff WHERE eff.msgid = h.msgid AND verdict IS NOT NULL LIMIT 1)
            FROM page JOIN hits h ON h.id = page.id JOIN messages m ON m.msgid = h.msgid
                 LEFT JOIN st ON st.msgid = h.msgid
           ORDER BY {order}"
