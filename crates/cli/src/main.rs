@@ -34,6 +34,8 @@ enum Command {
     Annotate(client::annotate::AnnotateArgs),
     /// List the annotations of a profile.
     Annotations(client::annotate::AnnotationsArgs),
+    /// List the rule hits of a profile (the violation centre), filtered and sorted.
+    Violations(client::violations::ViolationsArgs),
     /// Sign in to an archive server and sync a profile (created on first use) with the permitted slice.
     Sync(client::sync::SyncArgs),
     /// What a profile holds: counts, last seq and sync, lease, outbox.
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Search(args) => client::search::run(args),
         Command::Annotate(args) => client::annotate::run_annotate(args),
         Command::Annotations(args) => client::annotate::run_annotations(args),
+        Command::Violations(args) => client::violations::run(args),
         Command::Sync(args) => client::sync::run(args),
         Command::Status(args) => client::status::run(args),
     }

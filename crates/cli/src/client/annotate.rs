@@ -6,12 +6,12 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use dossier_api::ApiError;
 use dossier_api::review::annotations::{annotations, save_annotation};
 use dossier_api::review::{
     AnnotationFilter, AnnotationInput, AnnotationTargetKind, AnnotationTargetView, AnnotationView,
     VerdictView,
 };
-use dossier_api::{ApiError, ErrorCode};
 
 use super::ProfileOpts;
 
@@ -80,7 +80,7 @@ pub struct AnnotationsArgs {
 /// Runs `dossier annotate`: 0 on success, 2 for bad input, 3 when the account may not annotate
 /// (auditors), 1 otherwise.
 pub fn run_annotate(args: AnnotateArgs) -> ExitCode {
-    run("annotate", async move {
+    super::run("annotate", async move {
         if args.comment.trim().is_empty() && args.verdict.is_none() && args.tags.is_empty() {
             return Err(ApiError::bad_input("give at least one of --verdict, --comment, --tag").into());
         }
@@ -114,7 +114,7 @@ pub fn run_annotate(args: AnnotateArgs) -> ExitCode {
 
 /// Runs `dossier annotations`.
 pub fn run_annotations(args: AnnotationsArgs) -> ExitCode {
-    run("annotations", async move {
+    super::run("annotations", async move {
         let session = args.profile.open().await?;
         let filter = AnnotationFilter {
             msgid: args.msgid,
@@ -151,25 +151,4 @@ fn line(a: &AnnotationView) -> String {
         a.tags.join(","),
         a.comment
     )
-}
-
-fn run(name: &str, work: impl std::future::Future<Output = anyhow::Result<()>>) -> ExitCode {
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("dossier {name}: starting the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match rt.block_on(work) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("dossier {name}: {e:#}");
-            ExitCode::from(match e.downcast_ref::<ApiError>().map(|a| a.code) {
-                Some(ErrorCode::BadInput) => 2,
-                Some(ErrorCode::Forbidden) => 3,
-                _ => 1,
-            })
-        }
-    }
 }

@@ -12,6 +12,7 @@ pub mod annotate;
 pub mod search;
 pub mod status;
 pub mod sync;
+pub mod violations;
 
 /// `--profile DIR [--passphrase-env VAR]`, shared by every client command.
 #[derive(Args, Debug, Clone)]
@@ -46,5 +47,31 @@ impl ProfileOpts {
         Session::open(self.args()?)
             .await
             .with_context(|| format!("opening the profile at {dir}"))
+    }
+}
+
+/// Runs a client command's work on a runtime: 0 on success, 2 for bad input, 3 when the account
+/// may not do it, 1 otherwise.
+pub fn run(
+    name: &str,
+    work: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> std::process::ExitCode {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("dossier {name}: starting the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(work) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dossier {name}: {e:#}");
+            std::process::ExitCode::from(match e.downcast_ref::<dossier_api::ApiError>().map(|a| a.code) {
+                Some(dossier_api::ErrorCode::BadInput) => 2,
+                Some(dossier_api::ErrorCode::Forbidden) => 3,
+                _ => 1,
+            })
+        }
     }
 }

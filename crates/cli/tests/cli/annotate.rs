@@ -23,10 +23,18 @@ fn dossier(profile: &Path, command: &str, args: &[&str]) -> Output {
 }
 
 #[test]
-fn annotate_queues_an_annotation_the_list_shows_and_an_auditor_is_refused() {
+fn annotate_queues_an_annotation_that_settles_its_hits_and_an_auditor_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let profile = tmp.path().join("profile");
     let (vault, _) = dossier_api::fixture::demo_profile(&profile, PASS, 5, 600).unwrap();
+    let hits_total: i64 = vault
+        .db()
+        .read(|r| {
+            r.sql()
+                .query_row("SELECT count(*) FROM hits", [], |row| row.get(0))
+                .map_err(Into::into)
+        })
+        .unwrap();
     let msgid: String = vault
         .db()
         .read(|r| {
@@ -35,7 +43,41 @@ fn annotate_queues_an_annotation_the_list_shows_and_an_auditor_is_refused() {
                 .map_err(Into::into)
         })
         .unwrap();
+    let hits_of_msg: i64 = vault
+        .db()
+        .read(|r| {
+            r.sql()
+                .query_row("SELECT count(*) FROM hits WHERE msgid = ?1", [&msgid], |row| {
+                    row.get(0)
+                })
+                .map_err(Into::into)
+        })
+        .unwrap();
     drop(vault);
+
+    // `dossier violations`: every hit, paged through; the count of the unreviewed ones.
+    let count = |args: &[&str]| -> i64 {
+        let out = dossier(&profile, "violations", args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim().parse().unwrap()
+    };
+    let out = dossier(&profile, "violations", &["--json", "--limit", "0"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        rows.len() as i64,
+        hits_total,
+        "the planted hits are all word hits"
+    );
+    assert!(
+        rows.windows(2)
+            .all(|w| w[0]["msgtime"].as_i64() >= w[1]["msgtime"].as_i64())
+    );
+    assert_eq!(count(&["--count", "--state", "unreviewed"]), hits_total);
 
     let out = dossier(
         &profile,
@@ -56,6 +98,13 @@ fn annotate_queues_an_annotation_the_list_shows_and_an_auditor_is_refused() {
     let saved: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(saved["verdict"], "false_positive");
     assert_eq!(saved["pending"], true);
+
+    // The verdict settles the message's hits.
+    assert_eq!(
+        count(&["--count", "--state", "unreviewed"]),
+        hits_total - hits_of_msg
+    );
+    assert_eq!(count(&["--count", "--state", "done"]), hits_of_msg);
 
     let out = dossier(&profile, "annotations", &["--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
