@@ -222,15 +222,12 @@ const RECENT_KEY: &str = "search.recent";
 /// Recent searches kept.
 const RECENT: usize = 20;
 
-/// Audits a search and puts it first among the recent ones.
+/// Audits a search and puts it first among the recent ones (one transaction).
 fn remember(s: &Session, query: &str) -> Result<()> {
-    crate::review::audit::record(
-        s.vault(),
-        dossier_model::AuditAction::Search {
-            query: query.to_owned(),
-        },
-    )?;
-    s.vault().db().write(|tx| {
+    let action = dossier_model::AuditAction::Search {
+        query: query.to_owned(),
+    };
+    crate::review::audit::record_with(s.vault(), action, |tx| {
         let mut recent: Vec<String> = match dossier_vault::Queries::setting(tx, RECENT_KEY)? {
             Some(v) => serde_json::from_str(&v)?,
             None => Vec::new(),
@@ -239,8 +236,7 @@ fn remember(s: &Session, query: &str) -> Result<()> {
         recent.insert(0, query.to_owned());
         recent.truncate(RECENT);
         tx.set_setting(RECENT_KEY, &serde_json::to_string(&recent)?)
-    })?;
-    Ok(())
+    })
 }
 
 /// The latest searches, newest first.

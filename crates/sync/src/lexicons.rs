@@ -4,7 +4,7 @@
 //! the lexicon.
 
 use dossier_model::{Hit, HitKind, Rule, Severity};
-use dossier_rules::RuleSet;
+use dossier_rules::{RuleSet, WordHit};
 use dossier_vault::Queries;
 use serde::{Deserialize, Serialize};
 
@@ -72,14 +72,20 @@ pub fn scan(rules: &RuleSet, msgid: &dossier_model::MsgId, text: &str) -> Vec<Hi
     rules
         .scan_text(text)
         .iter()
-        .map(|h| Hit {
-            msgid: msgid.clone(),
-            rule: rules.rules()[h.rule].name.clone(),
-            kind: HitKind::Word,
-            word: Some(rules.word(h).to_owned()),
-            start: h.start,
-            end: h.end,
-            severity: rules.rules()[h.rule].severity,
-        })
+        .map(|h| hit(rules, msgid, h))
         .collect()
+}
+
+/// A lexicon match as the hit stored for it (named after its lexicon).
+pub fn hit(rules: &RuleSet, msgid: &dossier_model::MsgId, h: &WordHit) -> Hit {
+    let rule = &rules.rules()[h.rule];
+    Hit {
+        msgid: msgid.clone(),
+        rule: rule.name.clone(),
+        kind: HitKind::Word,
+        word: Some(rules.word(h).to_owned()),
+        start: h.start,
+        end: h.end,
+        severity: rule.severity,
+    }
 }

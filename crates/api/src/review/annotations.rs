@@ -346,18 +346,12 @@ pub async fn resolve_conflict(session: &Session, id: i64, keep: Keep) -> Result<
 
 /// Queues `edit` with its local copy and audit record in one transaction.
 fn queue(vault: &dossier_vault::Vault, edit: &AnnotationEdit, local: &Annotation) -> Result<()> {
-    let record = dossier_model::AuditRecord {
-        at: dossier_vault::now_ms(),
-        actor: local.author.clone(),
-        action: AuditAction::Annotate {
-            annotation: local.id.clone(),
-        },
+    let action = AuditAction::Annotate {
+        annotation: local.id.clone(),
     };
-    vault.db().write(|tx| {
-        outbox::queue_annotation(tx, edit, local)?;
-        tx.push_audit(&record).map(drop)
-    })?;
-    Ok(())
+    audit::record_with(vault, action, |tx| {
+        outbox::queue_annotation(tx, edit, local).map(drop)
+    })
 }
 
 /// The annotation `id` as this reviewer sees it, and the server version an edit starts from;

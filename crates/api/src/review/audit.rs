@@ -2,7 +2,7 @@
 //! record in the vault's audit queue, uploaded in order with the next sync.
 
 use dossier_model::{AuditAction, AuditRecord};
-use dossier_vault::Vault;
+use dossier_vault::{Tx, Vault};
 
 use crate::{ApiError, Result};
 
@@ -16,13 +16,25 @@ pub(crate) fn account(vault: &Vault) -> Result<(String, Option<String>)> {
 
 /// Queues one audit record of `action` by the profile's account.
 pub(crate) fn record(vault: &Vault, action: AuditAction) -> Result<()> {
+    record_with(vault, action, |_| Ok(()))
+}
+
+/// Queues an audit record of `action` and does `also` in the same transaction (the write it audits).
+pub(crate) fn record_with(
+    vault: &Vault,
+    action: AuditAction,
+    also: impl FnOnce(&Tx<'_>) -> dossier_vault::Result<()>,
+) -> Result<()> {
     let (actor, _) = account(vault)?;
     let record = AuditRecord {
         at: dossier_vault::now_ms(),
         actor,
         action,
     };
-    vault.db().write(|tx| tx.push_audit(&record).map(drop))?;
+    vault.db().write(|tx| {
+        also(tx)?;
+        tx.push_audit(&record).map(drop)
+    })?;
     Ok(())
 }
 

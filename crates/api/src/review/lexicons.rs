@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use dossier_model::{Hit, HitKind, MsgId, Severity};
+use dossier_model::{MsgId, Severity};
 use dossier_rules::{Normalized, RuleSet, RulesFile, WordHit, normalize_into};
 use dossier_sync::keys;
 use dossier_sync::lexicons::{self, LocalLexicon};
@@ -292,15 +292,7 @@ fn rescan(
                 summary.hits += hits.len() as u32;
                 touched.insert(id);
                 let msgid = MsgId(m.msgid);
-                new_hits.extend(hits.iter().map(|h| Hit {
-                    msgid: msgid.clone(),
-                    rule: l.name.clone(),
-                    kind: HitKind::Word,
-                    word: Some(rules.word(h).to_owned()),
-                    start: h.start,
-                    end: h.end,
-                    severity: l.severity,
-                }));
+                new_hits.extend(hits.iter().map(|h| lexicons::hit(&rules, &msgid, h)));
             }
             if summary.scanned.is_multiple_of(BATCH as u32) || summary.scanned == total {
                 progress(RescanProgress {
