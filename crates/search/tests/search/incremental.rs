@@ -36,7 +36,7 @@ fn batches_commit_with_their_seq_and_deletes_and_upserts_apply() {
         has_annotation: false,
     })
     .unwrap();
-    w.delete(idb[0]);
+    w.delete(idb[0]).unwrap();
     w.commit(11).unwrap();
     assert_eq!(find(&index, "保证"), ida);
     assert_eq!(find(&index, "has:violation"), ida);
@@ -201,7 +201,7 @@ fn cached_filters_follow_deletes_upserts_and_new_segments() {
     assert!(find(&index, "has:violation").is_empty());
     // Warm the caches, then change the segment under them.
     let mut w = index.writer().unwrap();
-    w.delete(ids[0]);
+    w.delete(ids[0]).unwrap();
     let text = msgs[1].content.text();
     w.upsert(&dossier_search::MessageDoc {
         id: ids[1],
