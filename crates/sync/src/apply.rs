@@ -199,81 +199,44 @@ impl<'v> Applier<'v> {
         self.cursor
     }
 
-    /// Applies one response read from `body` (records after `self.cursor()`). Complete lines are
-    /// applied even when the body ends early; the outcome says where it stopped.
-    pub fn apply(&mut self, body: &mut dyn BufRead) -> Result<Outcome> {
+    /// Opens one vault write transaction and lets `f` apply responses in it ([`Round::apply`]);
+    /// the rows, the cursor and the index's pending rows commit together when `f` returns. Then
+    /// the index commits when enough messages wait. An error rolls the whole round back.
+    ///
+    /// A round spans several responses because every commit rewrites each page it touched, and
+    /// the msgid and conversation indexes are touched at random places: committing every 10,000
+    /// messages rewrote the whole msgid index each time, a 1M-message sync's largest cost.
+    pub fn round<T>(&mut self, f: impl FnOnce(&mut Round<'_, 'v>) -> Result<T>) -> Result<T> {
         let vault = self.vault;
-        let mut out = Outcome {
-            reached: self.cursor,
-            ..Outcome::default()
-        };
-        let mut buf = Vec::with_capacity(64 << 10);
+        let committed = self.cursor;
         let mut dirty: BTreeSet<i64> = BTreeSet::new();
-        let mut lease = None;
+        let mut messages = 0;
         let result = in_write(vault.db(), |tx| {
-            loop {
-                buf.clear();
-                match body.read_until(b'\n', &mut buf) {
-                    Ok(0) => {
-                        out.cut = Some("the response ended without its cursor record".into());
-                        break;
-                    }
-                    Ok(_) if buf.last() != Some(&b'\n') => {
-                        out.cut = Some("the response ended inside a record".into());
-                        break;
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        out.cut = Some(crate::client::describe(&e));
-                        break;
-                    }
-                }
-                let line: Line<'_> = match serde_json::from_slice(&buf) {
-                    Ok(l) => l,
-                    Err(e) => {
-                        out.cut = Some(format!("a record after seq {} does not parse: {e}", out.reached));
-                        break;
-                    }
-                };
-                if line.kind == "cursor" {
-                    out.reached = out.reached.max(line.seq);
-                    out.cursor = Some(CursorInfo {
-                        more: line.more.unwrap_or(false),
-                        head: line.head.unwrap_or(line.seq),
-                    });
-                    lease = line.lease_expires_at;
-                    break;
-                }
-                if line.seq <= out.reached {
-                    // Already applied (a resumed response can start with it): upserts are
-                    // idempotent, but the cursor must never move back.
-                    continue;
-                }
-                self.apply_line(tx, &line, &mut dirty, &mut out)?;
-                out.reached = line.seq;
-                out.records += 1;
-            }
-            // Flags changed on rows delivered earlier: re-make their documents with this batch.
-            reindex_rows(tx, &mut self.writer, &dirty)?;
-            self.pending.extend(&dirty);
-            tx.set_setting(PENDING_KEY, &serde_json::to_string(&self.pending)?)?;
-            if let Some(at) = lease {
-                tx.set_setting(keys::LEASE, &at.to_string())?;
-            }
-            if let Some(c) = out.cursor {
-                tx.set_setting(keys::HEAD, &c.head.to_string())?;
-            }
-            tx.set_cursor(out.reached)?;
-            Ok(())
+            let mut round = Round {
+                applier: self,
+                tx,
+                dirty: &mut dirty,
+                messages: 0,
+                lease: None,
+                head: None,
+            };
+            let out = f(&mut round)?;
+            round.close()?;
+            messages = round.messages;
+            Ok(out)
         });
-        if let Err(e) = result {
-            // Nothing of this batch is in the vault: nothing of it may reach the index.
-            self.writer.rollback()?;
-            self.pending.clear();
-            return Err(e);
-        }
-        self.cursor = out.reached;
-        self.unindexed += out.messages as usize + dirty.len();
+        let out = match result {
+            Ok(out) => out,
+            Err(e) => {
+                // Nothing of this round is in the vault: nothing of it may reach the index.
+                self.writer.rollback()?;
+                self.pending.clear();
+                self.dead_blobs.clear();
+                self.cursor = committed;
+                return Err(e);
+            }
+        };
+        self.unindexed += messages as usize + dirty.len();
         if self.unindexed >= self.commit_every || !self.dead_blobs.is_empty() {
             self.commit_index()?;
         }
@@ -422,7 +385,7 @@ impl<'v> Applier<'v> {
         for msgid in &msgids {
             let msgid = MsgId(msgid.clone());
             if let Some(id) = tx.delete_message(&msgid)? {
-                self.writer.delete(id);
+                self.writer.delete(id)?;
             }
             run("DELETE FROM annotations WHERE msgid = ?1", &[&msgid.0])?;
         }
@@ -528,6 +491,109 @@ impl<'v> Applier<'v> {
             tracing::info!(messages = msgids.len(), "purged what the new grant excludes");
         }
         Ok(msgids.len() as u64)
+    }
+}
+
+/// One vault transaction of a sync ([`Applier::round`]).
+pub(crate) struct Round<'a, 'v> {
+    applier: &'a mut Applier<'v>,
+    tx: &'a Tx<'a>,
+    /// Rows delivered earlier whose flags changed in this round.
+    dirty: &'a mut BTreeSet<i64>,
+    /// Messages applied in this round.
+    messages: u64,
+    lease: Option<i64>,
+    head: Option<i64>,
+}
+
+impl Round<'_, '_> {
+    /// The cursor the next response must start at.
+    pub fn cursor(&self) -> i64 {
+        self.applier.cursor
+    }
+
+    /// Messages applied in this round so far.
+    pub fn messages(&self) -> u64 {
+        self.messages
+    }
+
+    /// The transaction, for what must commit with the round (refreshed tokens).
+    pub fn tx(&self) -> &Tx<'_> {
+        self.tx
+    }
+
+    /// Applies one response read from `body` (records after [`Round::cursor`]). Complete lines
+    /// are applied even when the body ends early; the outcome says where it stopped.
+    pub fn apply(&mut self, body: &mut dyn BufRead) -> Result<Outcome> {
+        let mut out = Outcome {
+            reached: self.applier.cursor,
+            ..Outcome::default()
+        };
+        let mut buf = Vec::with_capacity(64 << 10);
+        loop {
+            buf.clear();
+            match body.read_until(b'\n', &mut buf) {
+                Ok(0) => {
+                    out.cut = Some("the response ended without its cursor record".into());
+                    break;
+                }
+                Ok(_) if buf.last() != Some(&b'\n') => {
+                    out.cut = Some("the response ended inside a record".into());
+                    break;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    out.cut = Some(crate::client::describe(&e));
+                    break;
+                }
+            }
+            let line: Line<'_> = match serde_json::from_slice(&buf) {
+                Ok(l) => l,
+                Err(e) => {
+                    out.cut = Some(format!("a record after seq {} does not parse: {e}", out.reached));
+                    break;
+                }
+            };
+            if line.kind == "cursor" {
+                out.reached = out.reached.max(line.seq);
+                out.cursor = Some(CursorInfo {
+                    more: line.more.unwrap_or(false),
+                    head: line.head.unwrap_or(line.seq),
+                });
+                self.lease = line.lease_expires_at.or(self.lease);
+                self.head = Some(line.head.unwrap_or(line.seq));
+                break;
+            }
+            if line.seq <= out.reached {
+                // Already applied (a resumed response can start with it): upserts are
+                // idempotent, but the cursor must never move back.
+                continue;
+            }
+            self.applier.apply_line(self.tx, &line, self.dirty, &mut out)?;
+            out.reached = line.seq;
+            out.records += 1;
+        }
+        self.messages += out.messages;
+        self.applier.cursor = out.reached;
+        Ok(out)
+    }
+
+    /// What commits with the round's rows: the re-made documents of rows whose flags changed,
+    /// the pending list, the lease, the head and the cursor.
+    fn close(&mut self) -> Result<()> {
+        let a = &mut *self.applier;
+        reindex_rows(self.tx, &mut a.writer, self.dirty)?;
+        a.pending.extend(self.dirty.iter());
+        self.tx
+            .set_setting(PENDING_KEY, &serde_json::to_string(&a.pending)?)?;
+        if let Some(at) = self.lease {
+            self.tx.set_setting(keys::LEASE, &at.to_string())?;
+        }
+        if let Some(head) = self.head {
+            self.tx.set_setting(keys::HEAD, &head.to_string())?;
+        }
+        self.tx.set_cursor(a.cursor)?;
+        Ok(())
     }
 }
 

@@ -20,7 +20,7 @@ use dossier_search::SearchIndex;
 use dossier_vault::Vault;
 use tokio::sync::mpsc;
 
-use crate::apply::{Applier, Outcome, in_write, keys};
+use crate::apply::{Applier, Outcome, Round, in_write, keys};
 use crate::client::{Client, Failure, Retry, describe, status_failure};
 use crate::error::{Error, Result};
 use crate::progress::{Phase, Progress};
@@ -42,6 +42,13 @@ pub struct SyncOptions {
     /// reads and decrypts pages (SQLCipher) — the 1M-message sync ran at a third of its 100k pace
     /// with the 32 MiB default.
     pub writer_cache_mib: u32,
+    /// A vault transaction takes the responses already downloaded until it holds this many
+    /// messages or has run this long; then it commits. Each commit rewrites every page it
+    /// touched, so fewer commits write less; but the writer is busy (an annotation saved
+    /// meanwhile waits) and a crash re-downloads the round.
+    pub round_messages: usize,
+    /// See `round_messages`.
+    pub round_time: Duration,
 }
 
 impl Default for SyncOptions {
@@ -51,6 +58,8 @@ impl Default for SyncOptions {
             index_commit_messages: 100_000,
             channel_chunks: 512,
             writer_cache_mib: 256,
+            round_messages: 100_000,
+            round_time: Duration::from_secs(2),
         }
     }
 }
@@ -207,55 +216,77 @@ pub fn sync(
     });
 
     let applied = (|| -> Result<()> {
-        while let Some(piece) = rx.blocking_recv() {
-            let Piece::Start { after, zstd } = piece else {
-                continue;
-            };
-            let mut reader = PieceReader {
-                rx: &mut rx,
-                buf: Vec::new(),
-                pos: 0,
-                ended: false,
-                error: None,
-                bytes: 0,
-            };
-            if after != applier.cursor() {
-                reader.drain();
-                report.bytes += reader.bytes;
-                continue;
-            }
-            let outcome = apply_body(&mut applier, &mut reader, zstd)?;
-            reader.drain();
-            report.bytes += reader.bytes;
-            if let Some(why) = &outcome.cut {
-                tracing::warn!(after, reached = outcome.reached, reason = %why, "feed response cut short");
-            }
-            let _ = fb_tx.send(Feedback {
-                after,
-                reached: outcome.reached,
-                complete: outcome.cursor.is_some(),
-                more: outcome.cursor.is_none_or(|c| c.more),
-            });
-            report.batches += 1;
-            report.records += outcome.records;
-            report.messages += outcome.messages;
-            report.purged += outcome.purged;
-            if let Some((_, generation)) = client.tokens()
-                && saved_tokens != Some(generation)
-            {
-                session::save(vault, client)?;
-                saved_tokens = Some(generation);
-            }
-            let elapsed = started.elapsed().as_secs_f64().max(1e-3);
-            p.records = report.records;
-            p.messages = report.messages;
-            p.bytes = report.bytes;
-            p.cursor = outcome.reached;
-            p.head = outcome.cursor.map_or(p.head, |c| c.head).max(p.cursor);
-            p.rate = report.messages as f64 / elapsed;
-            let seq_rate = (p.cursor - p.start) as f64 / elapsed;
-            p.eta = (seq_rate > 0.0).then(|| Duration::from_secs_f64((p.head - p.cursor) as f64 / seq_rate));
-            progress(&p);
+        // A round (one vault transaction) takes the responses already waiting, up to a limit;
+        // the wait for the network happens outside it, so the writer is free then.
+        while let Some(first) = rx.blocking_recv() {
+            let round_started = Instant::now();
+            let mut first = Some(first);
+            applier.round(|round| {
+                loop {
+                    let piece = match first.take() {
+                        Some(piece) => piece,
+                        None => match rx.try_recv() {
+                            Ok(piece) => piece,
+                            Err(_) => return Ok(()),
+                        },
+                    };
+                    let Piece::Start { after, zstd } = piece else {
+                        continue;
+                    };
+                    let mut reader = PieceReader {
+                        rx: &mut rx,
+                        buf: Vec::new(),
+                        pos: 0,
+                        ended: false,
+                        error: None,
+                        bytes: 0,
+                    };
+                    if after != round.cursor() {
+                        reader.drain();
+                        report.bytes += reader.bytes;
+                        continue;
+                    }
+                    let outcome = apply_body(round, &mut reader, zstd)?;
+                    reader.drain();
+                    report.bytes += reader.bytes;
+                    if let Some(why) = &outcome.cut {
+                        tracing::warn!(after, reached = outcome.reached, reason = %why, "feed response cut short");
+                    }
+                    let _ = fb_tx.send(Feedback {
+                        after,
+                        reached: outcome.reached,
+                        complete: outcome.cursor.is_some(),
+                        more: outcome.cursor.is_none_or(|c| c.more),
+                    });
+                    report.batches += 1;
+                    report.records += outcome.records;
+                    report.messages += outcome.messages;
+                    report.purged += outcome.purged;
+                    let elapsed = started.elapsed().as_secs_f64().max(1e-3);
+                    p.records = report.records;
+                    p.messages = report.messages;
+                    p.bytes = report.bytes;
+                    p.cursor = outcome.reached;
+                    p.head = outcome.cursor.map_or(p.head, |c| c.head).max(p.cursor);
+                    p.rate = report.messages as f64 / elapsed;
+                    let seq_rate = (p.cursor - p.start) as f64 / elapsed;
+                    p.eta = (seq_rate > 0.0).then(|| Duration::from_secs_f64((p.head - p.cursor) as f64 / seq_rate));
+                    progress(&p);
+                    if let Some((_, generation)) = client.tokens()
+                        && saved_tokens != Some(generation)
+                    {
+                        // Refreshed tokens are durable as soon as the rows they fetched.
+                        session::save_in(round.tx(), client)?;
+                        saved_tokens = Some(generation);
+                        return Ok(());
+                    }
+                    if round.messages() >= options.round_messages as u64
+                        || round_started.elapsed() >= options.round_time
+                    {
+                        return Ok(());
+                    }
+                }
+            })?;
         }
         Ok(())
     })();
@@ -284,15 +315,15 @@ pub fn sync(
     Ok(report)
 }
 
-fn apply_body(applier: &mut Applier<'_>, reader: &mut PieceReader<'_>, zstd: bool) -> Result<Outcome> {
+fn apply_body(round: &mut Round<'_, '_>, reader: &mut PieceReader<'_>, zstd: bool) -> Result<Outcome> {
     const BUF: usize = 256 << 10;
     if zstd {
         match zstd::stream::read::Decoder::new(reader) {
-            Ok(dec) => applier.apply(&mut BufReader::with_capacity(BUF, dec)),
-            Err(e) => applier.apply(&mut BufReader::new(FailedRead(Some(e)))),
+            Ok(dec) => round.apply(&mut BufReader::with_capacity(BUF, dec)),
+            Err(e) => round.apply(&mut BufReader::new(FailedRead(Some(e)))),
         }
     } else {
-        applier.apply(&mut BufReader::with_capacity(BUF, reader))
+        round.apply(&mut BufReader::with_capacity(BUF, reader))
     }
 }
 

@@ -165,6 +165,7 @@ pub fn small_batches() -> SyncOptions {
     SyncOptions {
         batch_limit: 200,
         index_commit_messages: 500,
+        round_messages: 600,
         ..SyncOptions::default()
     }
 }

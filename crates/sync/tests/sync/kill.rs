@@ -45,6 +45,8 @@ fn child_client() {
     let options = SyncOptions {
         batch_limit: 1_000,
         index_commit_messages: 4_000,
+        // Rounds of several responses, so kills land inside them too.
+        round_messages: 3_000,
         ..SyncOptions::default()
     };
     if dossier_sync::session::restore(&vault, &client).unwrap() {
