@@ -184,6 +184,36 @@ impl SearchIndex {
         })
     }
 
+    /// The document of `message` (whose stored text is `text`) without its row id and flags,
+    /// which only the vault's write tells: a sync prepares documents on another thread than the
+    /// one that writes ([`Indexer::add_prepared`]). `buf` is scratch space for the folded text.
+    pub fn document(&self, m: &Message, text: &str, buf: &mut Normalized) -> PreparedDoc {
+        let f = &self.fields;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.conversation, dossier_vault::conv_key(&m.conversation()));
+        // Each participant once, so a facet counts a message once per person.
+        let mut seen = HashSet::with_capacity(m.tolist.len() + 1);
+        for user in std::iter::once(&m.from).chain(&m.tolist) {
+            if user.0.is_empty() || !seen.insert(user.0.as_str()) {
+                continue;
+            }
+            let field = if user.is_external() {
+                f.customer
+            } else {
+                f.employee
+            };
+            d.add_text(field, &user.0);
+        }
+        if let Some(room) = m.group() {
+            d.add_text(f.group, &room.0);
+        }
+        d.add_text(f.msgtype, m.msgtype());
+        d.add_i64(f.msgtime, m.msgtime);
+        fold_keep_noise_into(text, buf);
+        d.add_text(f.text, &buf.text);
+        PreparedDoc(d)
+    }
+
     /// Makes the last commit visible to searches. [`Indexer::commit`] does it for its own commits.
     pub fn reload(&self) -> Result<()> {
         self.reader.reload()?;
@@ -218,6 +248,10 @@ impl SearchIndex {
     }
 }
 
+/// A message's document before its row id and flags are known ([`SearchIndex::document`]).
+#[derive(Debug)]
+pub struct PreparedDoc(TantivyDocument);
+
 /// Adds and deletes handed to tantivy's indexing thread at a time. One operation at a time wakes
 /// the thread for every message (a futex wake and a context switch each, a tenth of sync's time).
 const QUEUED_OPS: usize = 1024;
@@ -236,33 +270,23 @@ impl Indexer<'_> {
     /// Adds a message. Adding a row id twice makes two documents: use [`Indexer::upsert`] unless
     /// the row is new ([`dossier_vault::Put::Inserted`]).
     pub fn add(&mut self, doc: &MessageDoc<'_>) -> Result<()> {
+        let prepared = self.index.document(doc.message, doc.text, &mut self.buf);
+        self.add_prepared(prepared, doc.id, doc.has_violation, doc.has_annotation)
+    }
+
+    /// Adds a document [`SearchIndex::document`] prepared, with its row id and flags.
+    pub fn add_prepared(
+        &mut self,
+        prepared: PreparedDoc,
+        id: i64,
+        has_violation: bool,
+        has_annotation: bool,
+    ) -> Result<()> {
         let f = &self.index.fields;
-        let m = doc.message;
-        let mut d = TantivyDocument::default();
-        d.add_u64(f.id, doc.id as u64);
-        d.add_text(f.conversation, dossier_vault::conv_key(&m.conversation()));
-        // Each participant once, so a facet counts a message once per person.
-        let mut seen = HashSet::with_capacity(m.tolist.len() + 1);
-        for user in std::iter::once(&m.from).chain(&m.tolist) {
-            if user.0.is_empty() || !seen.insert(user.0.as_str()) {
-                continue;
-            }
-            let field = if user.is_external() {
-                f.customer
-            } else {
-                f.employee
-            };
-            d.add_text(field, &user.0);
-        }
-        if let Some(room) = m.group() {
-            d.add_text(f.group, &room.0);
-        }
-        d.add_text(f.msgtype, m.msgtype());
-        d.add_i64(f.msgtime, m.msgtime);
-        d.add_bool(f.has_violation, doc.has_violation);
-        d.add_bool(f.has_annotation, doc.has_annotation);
-        fold_keep_noise_into(doc.text, &mut self.buf);
-        d.add_text(f.text, &self.buf.text);
+        let mut d = prepared.0;
+        d.add_u64(f.id, id as u64);
+        d.add_bool(f.has_violation, has_violation);
+        d.add_bool(f.has_annotation, has_annotation);
         self.queue(UserOperation::Add(d))
     }
 

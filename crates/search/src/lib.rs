@@ -42,7 +42,7 @@ mod search;
 mod tokenizer;
 
 pub use facets::{Counts, Facets};
-pub use index::{Indexer, MessageDoc, Reindexed, SearchIndex, catch_up, field, rebuild, schema};
+pub use index::{Indexer, MessageDoc, PreparedDoc, Reindexed, SearchIndex, catch_up, field, rebuild, schema};
 pub use query::{Expr, Filter, ParseError, ParseErrorKind, Query};
 pub use search::{Hit, SearchRequest, SearchResults, Snippet, SortOrder, Span, highlight, snippet};
 pub use tokenizer::{GRAM_TOKENIZER, GramStream, GramTokenizer};

@@ -6,14 +6,15 @@
 //! see — rows delivered earlier whose flags changed (a hit or an annotation arrived) — is kept in
 //! the same transaction as a list of pending row ids ([`PENDING_KEY`]) until the index commits.
 
-use std::collections::BTreeSet;
-use std::io::BufRead;
+use std::collections::{BTreeSet, HashSet};
 
 use dossier_model::{AnnotationTarget, ConversationKey, MsgId};
 use dossier_search::{Indexer, MessageDoc, SearchIndex};
 use dossier_vault::rusqlite::params;
-use dossier_vault::{Db, Put, Queries, Tx, Vault};
+use dossier_vault::{ConversationTally, Db, Put, Queries, Tx, Vault};
+use std::sync::Arc;
 
+use crate::decode::{DecodedMessage, Record};
 use crate::error::{Error, Result};
 use crate::record::{GrantInForce, Line};
 
@@ -105,7 +106,12 @@ pub(crate) struct Applier<'v> {
     dead_blobs: Vec<String>,
     cursor: i64,
     /// The profile's own lexicons, applied to every message as it arrives.
-    local_rules: Option<dossier_rules::RuleSet>,
+    local_rules: Option<Arc<dossier_rules::RuleSet>>,
+    /// Messages of this round not yet counted in their conversation rows.
+    tally: ConversationTally,
+    /// Every msgid a hit or an annotation names (or named): a new message outside it has
+    /// neither, which spares two index lookups per message.
+    flagged: HashSet<String>,
     _cache: CacheGuard<'v>,
 }
 
@@ -114,6 +120,20 @@ fn pending_ids(tx: &dyn Queries) -> Result<BTreeSet<i64>> {
         Some(s) => serde_json::from_str(&s).map_err(|e| Error::Internal(format!("{PENDING_KEY}: {e}")))?,
         None => BTreeSet::new(),
     })
+}
+
+/// The msgids that hits and annotations name.
+fn flagged_msgids(q: &dyn Queries) -> Result<HashSet<String>> {
+    let mut stmt = q
+        .sql()
+        .prepare("SELECT msgid FROM hits UNION SELECT msgid FROM annotations WHERE msgid IS NOT NULL")
+        .map_err(dossier_vault::Error::from)?;
+    let rows = stmt
+        .query_map([], |r| r.get(0))
+        .map_err(dossier_vault::Error::from)?;
+    Ok(rows
+        .collect::<Result<_, _>>()
+        .map_err(dossier_vault::Error::from)?)
 }
 
 /// Whether a message has a hit and a live annotation.
@@ -169,8 +189,13 @@ impl<'v> Applier<'v> {
             SYNC_AUTOCHECKPOINT,
         )?;
         let cache = CacheGuard(vault);
-        let (cursor, pending, lexicons) = in_read(vault.db(), |r| {
-            Ok((r.cursor()?, pending_ids(r)?, crate::lexicons::load(r)?))
+        let (cursor, pending, lexicons, flagged) = in_read(vault.db(), |r| {
+            Ok((
+                r.cursor()?,
+                pending_ids(r)?,
+                crate::lexicons::load(r)?,
+                flagged_msgids(r)?,
+            ))
         })?;
         if index.committed_seq()?.unwrap_or(0) < cursor {
             in_read(vault.db(), |r| reindex_rows(r, &mut writer, &pending))?;
@@ -189,7 +214,9 @@ impl<'v> Applier<'v> {
             commit_every,
             dead_blobs: Vec::new(),
             cursor,
-            local_rules: crate::lexicons::compile_stored(&lexicons)?,
+            local_rules: crate::lexicons::compile_stored(&lexicons)?.map(Arc::new),
+            tally: ConversationTally::default(),
+            flagged,
             _cache: cache,
         })
     }
@@ -197,6 +224,11 @@ impl<'v> Applier<'v> {
     /// The vault's cursor.
     pub fn cursor(&self) -> i64 {
         self.cursor
+    }
+
+    /// The profile's own lexicons, for the decoder to scan messages with.
+    pub fn local_rules(&self) -> Option<Arc<dossier_rules::RuleSet>> {
+        self.local_rules.clone()
     }
 
     /// Opens one vault write transaction and lets `f` apply responses in it ([`Round::apply`]);
@@ -232,6 +264,7 @@ impl<'v> Applier<'v> {
                 self.writer.rollback()?;
                 self.pending.clear();
                 self.dead_blobs.clear();
+                self.tally = ConversationTally::default();
                 self.cursor = committed;
                 return Err(e);
             }
@@ -262,6 +295,26 @@ impl<'v> Applier<'v> {
         Ok(())
     }
 
+    fn apply_message(&mut self, tx: &Tx<'_>, m: DecodedMessage, out: &mut Outcome) -> Result<()> {
+        out.messages += 1;
+        if let Put::Inserted(id) = tx.put_message_tallied(&m.row, Some(&m.raw), m.seq, &mut self.tally)? {
+            for hit in m.hits {
+                tx.put_hit(&hit)?;
+                self.flagged.insert(hit.msgid.0);
+            }
+            // A hit or annotation can precede its message (a message moves to a later seq when a
+            // revoke links to it).
+            let msgid = &m.row.message.msgid.0;
+            let (v, a) = if self.flagged.contains(msgid) {
+                flags(tx, msgid)?
+            } else {
+                (false, false)
+            };
+            self.writer.add_prepared(m.doc, id, v, a)?;
+        }
+        Ok(())
+    }
+
     fn apply_line(
         &mut self,
         tx: &Tx<'_>,
@@ -273,44 +326,19 @@ impl<'v> Applier<'v> {
         let missing =
             |what: &str| Error::Protocol(format!("{} record at seq {seq} has no {what}", line.kind));
         match line.kind {
-            "message" => {
-                let raw = match (&line.raw, &line.raw_text) {
-                    (Some(r), _) => r.get(),
-                    (None, Some(t)) => t.as_str(),
-                    (None, None) => return Err(missing("raw")),
-                };
-                let message = dossier_wecom::parse_message(raw)
-                    .map_err(|e| Error::Protocol(format!("message at seq {seq}: {e}")))?;
-                out.messages += 1;
-                if let Put::Inserted(id) = tx.put_message(&message, Some(raw), seq)? {
-                    let text = message.content.text();
-                    if let Some(rules) = &self.local_rules {
-                        for hit in crate::lexicons::scan(rules, &message.msgid, &text) {
-                            tx.put_hit(&hit)?;
-                        }
-                    }
-                    // A hit or annotation can precede its message (a message moves to a later seq
-                    // when a revoke links to it).
-                    let (v, a) = flags(tx, &message.msgid.0)?;
-                    self.writer.add(&MessageDoc {
-                        id,
-                        message: &message,
-                        text: &text,
-                        has_violation: v,
-                        has_annotation: a,
-                    })?;
-                }
-            }
+            "message" => return Err(Error::Internal("message records are decoded apart".into())),
             "hit" => {
                 let hit = line.hit.as_ref().ok_or_else(|| missing("hit"))?;
                 tx.put_hit(hit)?;
                 mark(tx, &hit.msgid, dirty)?;
+                self.flagged.insert(hit.msgid.0.clone());
             }
             "annotation" => {
                 let a = line.annotation.as_ref().ok_or_else(|| missing("annotation"))?;
                 tx.put_annotation(a)?;
                 if let AnnotationTarget::Message { msgid, .. } = &a.target {
                     mark(tx, msgid, dirty)?;
+                    self.flagged.insert(msgid.0.clone());
                 }
             }
             "contact" => tx.put_contact(line.contact.as_ref().ok_or_else(|| missing("contact"))?)?,
@@ -348,6 +376,8 @@ impl<'v> Applier<'v> {
     /// Deletes what `g` excludes (docs/api.md, "How grants flow through the feed"). Returns the
     /// number of messages purged.
     fn purge(&mut self, tx: &Tx<'_>, g: &GrantInForce) -> Result<u64> {
+        // Deleting a message uncounts it from its conversation row: the row must be counted.
+        tx.write_tally(&mut self.tally)?;
         let sql = tx.sql();
         let run = |q: &str, p: &[&dyn dossier_vault::rusqlite::ToSql]| -> Result<usize> {
             Ok(sql.execute(q, p).map_err(dossier_vault::Error::from)?)
@@ -522,66 +552,62 @@ impl Round<'_, '_> {
         self.tx
     }
 
-    /// Applies one response read from `body` (records after [`Round::cursor`]). Complete lines
-    /// are applied even when the body ends early; the outcome says where it stopped.
-    pub fn apply(&mut self, body: &mut dyn BufRead) -> Result<Outcome> {
-        let mut out = Outcome {
+    /// Starts applying a response (records after [`Round::cursor`]).
+    pub fn begin(&self) -> Outcome {
+        Outcome {
             reached: self.applier.cursor,
             ..Outcome::default()
-        };
-        let mut buf = Vec::with_capacity(64 << 10);
-        loop {
-            buf.clear();
-            match body.read_until(b'\n', &mut buf) {
-                Ok(0) => {
-                    out.cut = Some("the response ended without its cursor record".into());
-                    break;
-                }
-                Ok(_) if buf.last() != Some(&b'\n') => {
-                    out.cut = Some("the response ended inside a record".into());
-                    break;
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    out.cut = Some(crate::client::describe(&e));
-                    break;
-                }
+        }
+    }
+
+    /// Applies the next records of the response `out` describes.
+    pub fn apply(&mut self, records: Vec<Record>, out: &mut Outcome) -> Result<()> {
+        for record in records {
+            let seq = record.seq();
+            if let Record::Cursor {
+                more, head, lease, ..
+            } = record
+            {
+                out.reached = out.reached.max(seq);
+                out.cursor = Some(CursorInfo { more, head });
+                self.lease = lease.or(self.lease);
+                self.head = Some(head);
+                continue;
             }
-            let line: Line<'_> = match serde_json::from_slice(&buf) {
-                Ok(l) => l,
-                Err(e) => {
-                    out.cut = Some(format!("a record after seq {} does not parse: {e}", out.reached));
-                    break;
-                }
-            };
-            if line.kind == "cursor" {
-                out.reached = out.reached.max(line.seq);
-                out.cursor = Some(CursorInfo {
-                    more: line.more.unwrap_or(false),
-                    head: line.head.unwrap_or(line.seq),
-                });
-                self.lease = line.lease_expires_at.or(self.lease);
-                self.head = Some(line.head.unwrap_or(line.seq));
-                break;
-            }
-            if line.seq <= out.reached {
+            if seq <= out.reached {
                 // Already applied (a resumed response can start with it): upserts are
                 // idempotent, but the cursor must never move back.
                 continue;
             }
-            self.applier.apply_line(self.tx, &line, self.dirty, &mut out)?;
-            out.reached = line.seq;
+            match record {
+                Record::Message(m) => self.applier.apply_message(self.tx, *m, out)?,
+                Record::Unparsable { error, .. } => {
+                    return Err(Error::Protocol(format!("message at seq {seq}: {error}")));
+                }
+                Record::Line { line, .. } => {
+                    let line: Line<'_> = serde_json::from_slice(&line)
+                        .map_err(|e| Error::Internal(format!("record at seq {seq}: {e}")))?;
+                    self.applier.apply_line(self.tx, &line, self.dirty, out)?;
+                }
+                Record::Cursor { .. } => unreachable!("handled above"),
+            }
+            out.reached = seq;
             out.records += 1;
         }
+        Ok(())
+    }
+
+    /// Ends the response `out` describes: the cursor moves to where it reached.
+    pub fn end(&mut self, out: &Outcome) {
         self.messages += out.messages;
         self.applier.cursor = out.reached;
-        Ok(out)
     }
 
     /// What commits with the round's rows: the re-made documents of rows whose flags changed,
     /// the pending list, the lease, the head and the cursor.
     fn close(&mut self) -> Result<()> {
         let a = &mut *self.applier;
+        self.tx.write_tally(&mut a.tally)?;
         reindex_rows(self.tx, &mut a.writer, self.dirty)?;
         a.pending.extend(self.dirty.iter());
         self.tx

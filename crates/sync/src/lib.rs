@@ -22,6 +22,7 @@
 
 mod apply;
 mod client;
+mod decode;
 mod error;
 mod lease;
 pub mod lexicons;

@@ -13,15 +13,15 @@
 //! the feedback: when a response was not applied to its end it starts again from `reached`.
 
 use std::collections::VecDeque;
-use std::io::{BufReader, Read};
 use std::time::{Duration, Instant};
 
 use dossier_search::SearchIndex;
 use dossier_vault::Vault;
 use tokio::sync::mpsc;
 
-use crate::apply::{Applier, Outcome, Round, in_write, keys};
+use crate::apply::{Applier, in_write, keys};
 use crate::client::{Client, Failure, Retry, describe, status_failure};
+use crate::decode::{Decoded, Piece};
 use crate::error::{Error, Result};
 use crate::progress::{Phase, Progress};
 use crate::session;
@@ -87,79 +87,11 @@ pub struct Report {
     pub elapsed: Duration,
 }
 
-enum Piece {
-    /// A response starts; it was requested with `after`.
-    Start {
-        after: i64,
-        zstd: bool,
-    },
-    Chunk(Vec<u8>),
-    /// The response ended; with the transport error that ended it early.
-    End(Option<String>),
-}
-
 struct Feedback {
     after: i64,
     reached: i64,
     complete: bool,
     more: bool,
-}
-
-/// The body of one response, read from the channel.
-struct PieceReader<'r> {
-    rx: &'r mut mpsc::Receiver<Piece>,
-    buf: Vec<u8>,
-    pos: usize,
-    ended: bool,
-    error: Option<String>,
-    bytes: u64,
-}
-
-impl PieceReader<'_> {
-    fn drain(&mut self) {
-        while !self.ended {
-            match self.rx.blocking_recv() {
-                Some(Piece::Chunk(c)) => self.bytes += c.len() as u64,
-                Some(Piece::End(_)) | None => self.ended = true,
-                Some(Piece::Start { .. }) => self.ended = true,
-            }
-        }
-        self.pos = self.buf.len();
-    }
-}
-
-impl Read for PieceReader<'_> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        loop {
-            if self.pos < self.buf.len() {
-                let n = out.len().min(self.buf.len() - self.pos);
-                out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
-                self.pos += n;
-                return Ok(n);
-            }
-            if self.ended {
-                return match self.error.take() {
-                    Some(e) => Err(std::io::Error::other(e)),
-                    None => Ok(0),
-                };
-            }
-            match self.rx.blocking_recv() {
-                Some(Piece::Chunk(c)) => {
-                    self.bytes += c.len() as u64;
-                    self.buf = c;
-                    self.pos = 0;
-                }
-                Some(Piece::End(e)) => {
-                    self.ended = true;
-                    self.error = e;
-                }
-                Some(Piece::Start { .. }) | None => {
-                    self.ended = true;
-                    self.error = Some("the network task stopped mid-response".into());
-                }
-            }
-        }
-    }
 }
 
 /// Syncs the vault with the server: binds the profile to the client's account on first use,
@@ -215,86 +147,38 @@ pub fn sync(
         }
     });
 
-    let applied = (|| -> Result<()> {
-        // A round (one vault transaction) takes the responses already waiting, up to a limit;
-        // the wait for the network happens outside it, so the writer is free then.
-        while let Some(first) = rx.blocking_recv() {
-            let round_started = Instant::now();
-            let mut first = Some(first);
-            applier.round(|round| {
-                loop {
-                    let piece = match first.take() {
-                        Some(piece) => piece,
-                        None => match rx.try_recv() {
-                            Ok(piece) => piece,
-                            Err(_) => return Ok(()),
-                        },
-                    };
-                    let Piece::Start { after, zstd } = piece else {
-                        continue;
-                    };
-                    let mut reader = PieceReader {
-                        rx: &mut rx,
-                        buf: Vec::new(),
-                        pos: 0,
-                        ended: false,
-                        error: None,
-                        bytes: 0,
-                    };
-                    if after != round.cursor() {
-                        reader.drain();
-                        report.bytes += reader.bytes;
-                        continue;
-                    }
-                    let outcome = apply_body(round, &mut reader, zstd)?;
-                    reader.drain();
-                    report.bytes += reader.bytes;
-                    if let Some(why) = &outcome.cut {
-                        tracing::warn!(after, reached = outcome.reached, reason = %why, "feed response cut short");
-                    }
-                    let _ = fb_tx.send(Feedback {
-                        after,
-                        reached: outcome.reached,
-                        complete: outcome.cursor.is_some(),
-                        more: outcome.cursor.is_none_or(|c| c.more),
-                    });
-                    report.batches += 1;
-                    report.records += outcome.records;
-                    report.messages += outcome.messages;
-                    report.purged += outcome.purged;
-                    let elapsed = started.elapsed().as_secs_f64().max(1e-3);
-                    p.records = report.records;
-                    p.messages = report.messages;
-                    p.bytes = report.bytes;
-                    p.cursor = outcome.reached;
-                    p.head = outcome.cursor.map_or(p.head, |c| c.head).max(p.cursor);
-                    p.rate = report.messages as f64 / elapsed;
-                    let seq_rate = (p.cursor - p.start) as f64 / elapsed;
-                    p.eta = (seq_rate > 0.0).then(|| Duration::from_secs_f64((p.head - p.cursor) as f64 / seq_rate));
-                    progress(&p);
-                    if let Some((_, generation)) = client.tokens()
-                        && saved_tokens != Some(generation)
-                    {
-                        // Refreshed tokens are durable as soon as the rows they fetched.
-                        session::save_in(round.tx(), client)?;
-                        saved_tokens = Some(generation);
-                        return Ok(());
-                    }
-                    if round.messages() >= options.round_messages as u64
-                        || round_started.elapsed() >= options.round_time
-                    {
-                        return Ok(());
-                    }
-                }
-            })?;
+    let (dec_tx, dec_rx) = std::sync::mpsc::sync_channel::<Decoded>(DECODED_BATCHES);
+    let rules = applier.local_rules();
+    let applied = std::thread::scope(|scope| {
+        let decoder = std::thread::Builder::new()
+            .name("dossier-decode".into())
+            .spawn_scoped(scope, move || {
+                crate::decode::decode(&mut rx, &dec_tx, index, rules.as_deref());
+            })
+            .map_err(|e| Error::Internal(format!("could not start the decoder: {e}")));
+        let applied = decoder.and_then(|_| {
+            apply_all(
+                &mut applier,
+                &dec_rx,
+                &fb_tx,
+                options,
+                client,
+                &mut saved_tokens,
+                &mut report,
+                &mut p,
+                started,
+                progress,
+            )
+        });
+        // Hang up, so the decoder stops; on an error the network task stops too.
+        drop(dec_rx);
+        drop(fb_tx);
+        if applied.is_err() {
+            task.abort();
         }
-        Ok(())
-    })();
-    drop(fb_tx);
-    if let Err(e) = applied {
-        task.abort();
-        return Err(e);
-    }
+        applied
+    });
+    applied?;
     let fetched = done_rx
         .recv()
         .map_err(|_| Error::Internal("the network task ended without a result".into()))?;
@@ -315,28 +199,102 @@ pub fn sync(
     Ok(report)
 }
 
-fn apply_body(round: &mut Round<'_, '_>, reader: &mut PieceReader<'_>, zstd: bool) -> Result<Outcome> {
-    const BUF: usize = 256 << 10;
-    if zstd {
-        match zstd::stream::read::Decoder::new(reader) {
-            Ok(dec) => round.apply(&mut BufReader::with_capacity(BUF, dec)),
-            Err(e) => round.apply(&mut BufReader::new(FailedRead(Some(e)))),
-        }
-    } else {
-        round.apply(&mut BufReader::with_capacity(BUF, reader))
-    }
-}
+/// Decoded batches buffered between the decoder and the applier (256 records each).
+const DECODED_BATCHES: usize = 16;
 
-/// A body that fails at once (a zstd decoder that could not start).
-struct FailedRead(Option<std::io::Error>);
-
-impl Read for FailedRead {
-    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
-        match self.0.take() {
-            Some(e) => Err(e),
-            None => Ok(0),
-        }
+/// Applies what the decoder hands over until it stops. A round (one vault transaction) takes the
+/// responses already decoded, up to the options' limits; the wait for the network happens
+/// outside it, so the writer is free then.
+#[allow(clippy::too_many_arguments)]
+fn apply_all(
+    applier: &mut Applier<'_>,
+    rx: &std::sync::mpsc::Receiver<Decoded>,
+    fb_tx: &mpsc::UnboundedSender<Feedback>,
+    options: &SyncOptions,
+    client: &Client,
+    saved_tokens: &mut Option<u64>,
+    report: &mut Report,
+    p: &mut Progress,
+    started: Instant,
+    progress: &dyn Fn(&Progress),
+) -> Result<()> {
+    let mut next = rx.recv().ok();
+    while let Some(first) = next.take() {
+        let round_started = Instant::now();
+        let mut first = Some(first);
+        applier.round(|round| {
+            loop {
+                let item = match first.take() {
+                    Some(item) => item,
+                    None => match rx.try_recv() {
+                        Ok(item) => item,
+                        Err(_) => return Ok(()),
+                    },
+                };
+                let Decoded::Start { after } = item else {
+                    continue;
+                };
+                let skip = after != round.cursor();
+                let mut outcome = round.begin();
+                loop {
+                    match rx.recv() {
+                        Ok(Decoded::Records(records)) if !skip => round.apply(records, &mut outcome)?,
+                        Ok(Decoded::Records(_)) => {}
+                        Ok(Decoded::End { cut, bytes }) => {
+                            report.bytes += bytes;
+                            outcome.cut = cut;
+                            break;
+                        }
+                        Ok(Decoded::Start { .. }) | Err(_) => {
+                            return Err(Error::Internal("the decoder stopped mid-response".into()));
+                        }
+                    }
+                }
+                if skip {
+                    continue;
+                }
+                round.end(&outcome);
+                if let Some(why) = &outcome.cut {
+                    tracing::warn!(after, reached = outcome.reached, reason = %why, "feed response cut short");
+                }
+                let _ = fb_tx.send(Feedback {
+                    after,
+                    reached: outcome.reached,
+                    complete: outcome.cursor.is_some(),
+                    more: outcome.cursor.is_none_or(|c| c.more),
+                });
+                report.batches += 1;
+                report.records += outcome.records;
+                report.messages += outcome.messages;
+                report.purged += outcome.purged;
+                let elapsed = started.elapsed().as_secs_f64().max(1e-3);
+                p.records = report.records;
+                p.messages = report.messages;
+                p.bytes = report.bytes;
+                p.cursor = outcome.reached;
+                p.head = outcome.cursor.map_or(p.head, |c| c.head).max(p.cursor);
+                p.rate = report.messages as f64 / elapsed;
+                let seq_rate = (p.cursor - p.start) as f64 / elapsed;
+                p.eta = (seq_rate > 0.0).then(|| Duration::from_secs_f64((p.head - p.cursor) as f64 / seq_rate));
+                progress(p);
+                if let Some((_, generation)) = client.tokens()
+                    && *saved_tokens != Some(generation)
+                {
+                    // Refreshed tokens are durable as soon as the rows they fetched.
+                    session::save_in(round.tx(), client)?;
+                    *saved_tokens = Some(generation);
+                    return Ok(());
+                }
+                if round.messages() >= options.round_messages as u64
+                    || round_started.elapsed() >= options.round_time
+                {
+                    return Ok(());
+                }
+            }
+        })?;
+        next = rx.recv().ok();
     }
+    Ok(())
 }
 
 /// The network task. Returns the number of transient failures retried.

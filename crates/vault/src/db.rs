@@ -1021,6 +1021,71 @@ impl Queries for Reader<'_> {
     }
 }
 
+/// A message with the column values the vault derives from it (its text, its content and
+/// receivers as JSON, its conversation), computed outside the write transaction: a sync
+/// prepares rows on another thread than the one that writes them.
+#[derive(Clone, Debug)]
+pub struct MessageRow {
+    /// The message.
+    pub message: Message,
+    /// `Content::text()`: what reviewers read and search finds.
+    pub text: String,
+    conv: ConversationKey,
+    key: String,
+    content: String,
+    tolist: String,
+}
+
+impl MessageRow {
+    /// Derives the row of `message`.
+    pub fn new(message: Message) -> Result<Self> {
+        let conv = message.conversation();
+        Ok(MessageRow {
+            text: message.content.text(),
+            key: conv_key(&conv),
+            conv,
+            content: json_str(&message.content)?,
+            tolist: json_str(&message.tolist)?,
+            message,
+        })
+    }
+}
+
+/// Messages stored but not yet counted in their conversation rows ([`Tx::put_message_tallied`]).
+#[derive(Debug, Default)]
+pub struct ConversationTally(std::collections::HashMap<String, Tallied>);
+
+#[derive(Debug)]
+struct Tallied {
+    conv: ConversationKey,
+    first: i64,
+    last: i64,
+    messages: i64,
+}
+
+impl ConversationTally {
+    fn count(&mut self, key: &str, conv: &ConversationKey, msgtime: i64) {
+        if !self.0.contains_key(key) {
+            let t = Tallied {
+                conv: conv.clone(),
+                first: msgtime,
+                last: msgtime,
+                messages: 0,
+            };
+            self.0.insert(key.to_owned(), t);
+        }
+        let t = self.0.get_mut(key).expect("inserted above");
+        t.first = t.first.min(msgtime);
+        t.last = t.last.max(msgtime);
+        t.messages += 1;
+    }
+
+    /// Whether nothing waits to be written.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// A write transaction. Every method is part of the same transaction; it commits when the closure
 /// given to [`Db::write`] returns `Ok`.
 pub struct Tx<'c> {
@@ -1047,13 +1112,25 @@ impl Tx<'_> {
     /// Stores a message (idempotent by msgid). `raw` is the WeCom record as archived, kept as
     /// evidence; `feed_seq` the change that delivered it.
     pub fn put_message(&self, message: &Message, raw: Option<&str>, feed_seq: i64) -> Result<Put> {
-        let conv = message.conversation();
-        let key = conv_key(&conv);
-        let text = message.content.text();
-        let content = json_str(&message.content)?;
-        let tolist = json_str(&message.tolist)?;
-        let seq = message.seq.map(|s| s.to_be_bytes().to_vec());
-        let media = message.content.media().map(|m| m.sdkfileid.to_owned());
+        let mut tally = ConversationTally::default();
+        let row = MessageRow::new(message.clone())?;
+        let put = self.put_message_tallied(&row, raw, feed_seq, &mut tally)?;
+        self.write_tally(&mut tally)?;
+        Ok(put)
+    }
+
+    /// [`Tx::put_message`] of a prepared row that counts the message into `tally` instead of its
+    /// conversation row: a bulk writer writes each conversation's row once ([`Tx::write_tally`])
+    /// rather than once per message (a row update and two index moves each). The rows are
+    /// behind until then.
+    pub fn put_message_tallied(
+        &self,
+        row: &MessageRow,
+        raw: Option<&str>,
+        feed_seq: i64,
+        tally: &mut ConversationTally,
+    ) -> Result<Put> {
+        let message = &row.message;
         let mut insert = self.tx.prepare_cached(
             "INSERT INTO messages (msgid, archive_seq, action, sender, tolist, roomid, conv, msgtime, msgtype,
                                    text, content, sdkfileid, feed_seq)
@@ -1062,17 +1139,17 @@ impl Tx<'_> {
         )?;
         let changed = insert.execute(params![
             message.msgid.0,
-            seq,
+            message.seq.map(u64::to_be_bytes),
             message.action.as_str(),
             message.from.0,
-            tolist,
+            row.tolist,
             message.group().map(|r| r.0.as_str()),
-            key,
+            row.key,
             message.msgtime,
             message.msgtype(),
-            text,
-            content,
-            media,
+            row.text,
+            row.content,
+            message.content.media().map(|m| m.sdkfileid),
             feed_seq,
         ])?;
         if changed == 0 {
@@ -1090,18 +1167,26 @@ impl Tx<'_> {
                 .prepare_cached("INSERT INTO message_raw (id, raw) VALUES (?1, ?2)")?;
             stmt.execute(params![id, raw])?;
         }
-        let (kind, a, b, room) = match &conv {
-            ConversationKey::Single(a, b) => ("single", Some(a.0.as_str()), Some(b.0.as_str()), None),
-            ConversationKey::Group(r) => ("group", None, None, Some(r.0.as_str())),
-        };
+        tally.count(&row.key, &row.conv, message.msgtime);
+        Ok(Put::Inserted(id))
+    }
+
+    /// Adds what `tally` counted to the conversation rows, and empties it.
+    pub fn write_tally(&self, tally: &mut ConversationTally) -> Result<()> {
         let mut upsert = self.tx.prepare_cached(
             "INSERT INTO conversations (conv, kind, a, b, roomid, first_time, last_time, messages)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 1)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (conv) DO UPDATE SET first_time = min(first_time, excluded.first_time),
-                 last_time = max(last_time, excluded.last_time), messages = messages + 1",
+                 last_time = max(last_time, excluded.last_time), messages = messages + excluded.messages",
         )?;
-        upsert.execute(params![key, kind, a, b, room, message.msgtime])?;
-        Ok(Put::Inserted(id))
+        for (key, c) in tally.0.drain() {
+            let (kind, a, b, room) = match &c.conv {
+                ConversationKey::Single(a, b) => ("single", Some(a.0.as_str()), Some(b.0.as_str()), None),
+                ConversationKey::Group(r) => ("group", None, None, Some(r.0.as_str())),
+            };
+            upsert.execute(params![key, kind, a, b, room, c.first, c.last, c.messages])?;
+        }
+        Ok(())
     }
 
     /// Deletes a message (scope shrink), with its hits and conversation count. Returns its row id,

@@ -45,9 +45,9 @@ mod profile;
 pub mod schema;
 
 pub use db::{
-    Anchor, CACHE_KIB, ConversationRow, DB_FILE, Db, Direction, HitCounts, LocalAnnotation, MediaRow,
-    OutboxItem, PAGE_SIZE, ParticipantStats, Put, Queries, READER_CACHE_KIB, READER_POOL, Reader,
-    StoredMessage, Tx, conv_key, now_ms, parse_conv_key,
+    Anchor, CACHE_KIB, ConversationRow, ConversationTally, DB_FILE, Db, Direction, HitCounts,
+    LocalAnnotation, MediaRow, MessageRow, OutboxItem, PAGE_SIZE, ParticipantStats, Put, Queries,
+    READER_CACHE_KIB, READER_POOL, Reader, StoredMessage, Tx, conv_key, now_ms, parse_conv_key,
 };
 pub use error::{Error, IntegrityError, InternalError, Result, UserError, integrity_from_io};
 pub use index_dir::{DEFAULT_CACHE_BYTES, DEFAULT_CHUNK_LOG2, EncryptedDirectory};
