@@ -297,13 +297,16 @@ impl<'v> Applier<'v> {
 
     fn apply_message(&mut self, tx: &Tx<'_>, m: DecodedMessage, out: &mut Outcome) -> Result<()> {
         out.messages += 1;
-        if let Put::Inserted(id) = tx.put_message_tallied(&m.row, Some(&m.raw), m.seq, &mut self.tally)? {
+        // A hit or annotation can precede its message (a message moves to a later seq when a
+        // revoke links to it); `flagged` names every msgid one ever named.
+        let flagged = self.flagged.contains(&m.row.message.msgid.0);
+        if let Put::Inserted(id) =
+            tx.put_message_tallied(&m.row, Some(&m.raw), m.seq, &mut self.tally, !flagged)?
+        {
             for hit in m.hits {
                 tx.put_hit(&hit)?;
                 self.flagged.insert(hit.msgid.0);
             }
-            // A hit or annotation can precede its message (a message moves to a later seq when a
-            // revoke links to it).
             let msgid = &m.row.message.msgid.0;
             let (v, a) = if self.flagged.contains(msgid) {
                 flags(tx, msgid)?

@@ -1114,7 +1114,7 @@ impl Tx<'_> {
     pub fn put_message(&self, message: &Message, raw: Option<&str>, feed_seq: i64) -> Result<Put> {
         let mut tally = ConversationTally::default();
         let row = MessageRow::new(message.clone())?;
-        let put = self.put_message_tallied(&row, raw, feed_seq, &mut tally)?;
+        let put = self.put_message_tallied(&row, raw, feed_seq, &mut tally, false)?;
         self.write_tally(&mut tally)?;
         Ok(put)
     }
@@ -1122,13 +1122,15 @@ impl Tx<'_> {
     /// [`Tx::put_message`] of a prepared row that counts the message into `tally` instead of its
     /// conversation row: a bulk writer writes each conversation's row once ([`Tx::write_tally`])
     /// rather than once per message (a row update and two index moves each). The rows are
-    /// behind until then.
+    /// behind until then. `hitless` promises that no stored hit names the message, which spares
+    /// looking for hits that arrived before it.
     pub fn put_message_tallied(
         &self,
         row: &MessageRow,
         raw: Option<&str>,
         feed_seq: i64,
         tally: &mut ConversationTally,
+        hitless: bool,
     ) -> Result<Put> {
         let message = &row.message;
         let mut insert = self.tx.prepare_cached(
@@ -1168,6 +1170,9 @@ impl Tx<'_> {
             stmt.execute(params![id, raw])?;
         }
         tally.count(&row.key, &row.conv, message.msgtime);
+        if hitless {
+            return Ok(Put::Inserted(id));
+        }
         // Hits that arrived before their message are counted now, and get its time.
         let mut early = self
             .tx
@@ -1339,19 +1344,36 @@ impl Tx<'_> {
 
     /// Stores a hit (idempotent).
     pub fn put_hit(&self, h: &Hit) -> Result<()> {
-        let mut stmt = self.tx.prepare_cached(
+        let mut message = self
+            .tx
+            .prepare_cached("SELECT conv, msgtime FROM messages WHERE msgid = ?1")?;
+        let stored: Option<(String, i64)> = message
+            .query_row([&h.msgid.0], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let mut insert = self.tx.prepare_cached(
             "INSERT OR IGNORE INTO hits (msgid, rule, kind, word, span_start, span_end, severity, msgtime)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT msgtime FROM messages WHERE msgid = ?1))",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
-        stmt.execute(params![
+        let inserted = insert.execute(params![
             h.msgid.0,
             h.rule,
             enum_name(&h.kind)?,
             h.word,
             h.start as i64,
             h.end as i64,
-            enum_name(&h.severity)?
+            enum_name(&h.severity)?,
+            stored.as_ref().map(|(_, t)| *t),
         ])?;
+        // Counted per conversation here, not by a trigger (schema v6); a hit that arrives
+        // before its message is counted when the message does.
+        if let (1, Some((conv, _))) = (inserted, stored) {
+            let mut count = self.tx.prepare_cached(
+                "INSERT INTO conv_hits (conv, hits, hit_messages)
+                 VALUES (?1, 1, (SELECT count(*) FROM hits WHERE msgid = ?2) = 1)
+                 ON CONFLICT (conv) DO UPDATE SET hits = hits + 1, hit_messages = hit_messages + excluded.hit_messages",
+            )?;
+            count.execute(params![conv, h.msgid.0])?;
+        }
         Ok(())
     }
 
@@ -1520,6 +1542,14 @@ mod migration_tests {
             conn.execute("UPDATE hits SET msgtime = 1700000000000", [])
                 .unwrap();
         }
+        if version >= 6 {
+            // A version-6 writer counts hits per conversation itself (no trigger).
+            conn.execute(
+                "INSERT INTO conv_hits (conv, hits, hit_messages) VALUES ('s:wmCust\u{1f}zhangsan', 2, 1)",
+                [],
+            )
+            .unwrap();
+        }
         // Local annotation edits: before version 4 their targets are only in the JSON.
         let edits = [
             (
@@ -1592,11 +1622,10 @@ mod migration_tests {
                     .query_map([], |row| row.get(0))?
                     .collect::<std::result::Result<_, _>>()?;
                 assert_eq!(times, [Some(1700000000000), Some(1700000000000)]);
-                // Version 6: nothing fires on inserting a message (a trigger costs every insert
-                // a statement journal).
+                // Version 6: nothing fires on inserting a message or a hit (a trigger costs every
+                // insert a statement journal).
                 let insert_triggers: i64 = r.sql().query_row(
-                    "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'messages'
-                       AND sql LIKE '%INSERT ON messages%'",
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%AFTER INSERT ON%'",
                     [],
                     |row| row.get(0),
                 )?;
