@@ -226,6 +226,11 @@ impl<'v> Applier<'v> {
         self.cursor
     }
 
+    /// Whether another thread waits to write to the vault.
+    pub fn writer_wanted(&self) -> bool {
+        self.vault.db().writer_wanted()
+    }
+
     /// The profile's own lexicons, for the decoder to scan messages with.
     pub fn local_rules(&self) -> Option<Arc<dossier_rules::RuleSet>> {
         self.local_rules.clone()
@@ -543,6 +548,11 @@ impl Round<'_, '_> {
     /// The cursor the next response must start at.
     pub fn cursor(&self) -> i64 {
         self.applier.cursor
+    }
+
+    /// Whether another thread waits to write to the vault (the round should end).
+    pub fn writer_wanted(&self) -> bool {
+        self.applier.writer_wanted()
     }
 
     /// Messages applied in this round so far.

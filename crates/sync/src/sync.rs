@@ -43,9 +43,10 @@ pub struct SyncOptions {
     /// with the 32 MiB default.
     pub writer_cache_mib: u32,
     /// A vault transaction takes the responses already downloaded until it holds this many
-    /// messages or has run this long; then it commits. Each commit rewrites every page it
-    /// touched, so fewer commits write less; but the writer is busy (an annotation saved
-    /// meanwhile waits) and a crash re-downloads the round.
+    /// messages or has run this long, or another thread wants to write (an annotation saved
+    /// meanwhile waits for one response at most); then it commits. Each commit rewrites every
+    /// index page it touched, so fewer commits write less (1M messages: 24.0 s with rounds of
+    /// 100k, 18.9 s with 300k); a crash re-downloads the round.
     pub round_messages: usize,
     /// See `round_messages`.
     pub round_time: Duration,
@@ -58,8 +59,8 @@ impl Default for SyncOptions {
             index_commit_messages: 100_000,
             channel_chunks: 512,
             writer_cache_mib: 256,
-            round_messages: 100_000,
-            round_time: Duration::from_secs(2),
+            round_messages: 300_000,
+            round_time: Duration::from_secs(10),
         }
     }
 }
@@ -287,11 +288,16 @@ fn apply_all(
                 }
                 if round.messages() >= options.round_messages as u64
                     || round_started.elapsed() >= options.round_time
+                    || round.writer_wanted()
                 {
                     return Ok(());
                 }
             }
         })?;
+        if applier.writer_wanted() {
+            // Let the waiting writer take the lock before the next round does.
+            std::thread::yield_now();
+        }
         next = rx.recv().ok();
     }
     Ok(())

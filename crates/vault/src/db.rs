@@ -65,6 +65,8 @@ pub struct Db {
     page_size: u32,
     reader_cache_kib: u32,
     writer: Mutex<Connection>,
+    /// Threads waiting for `writer` ([`Db::writer_wanted`]).
+    writer_waiting: std::sync::atomic::AtomicUsize,
     /// Pooled readers with their opening order (lower = older = warmer).
     readers: Mutex<Vec<(u64, Connection)>>,
     opened: std::sync::atomic::AtomicU64,
@@ -147,6 +149,7 @@ impl Db {
             page_size,
             reader_cache_kib,
             writer: Mutex::new(writer),
+            writer_waiting: std::sync::atomic::AtomicUsize::new(0),
             readers: Mutex::new(Vec::new()),
             opened: std::sync::atomic::AtomicU64::new(0),
         })
@@ -160,7 +163,7 @@ impl Db {
     /// Runs `f` in an immediate (write) transaction; commits when it returns `Ok`, rolls back
     /// otherwise. One writer at a time.
     pub fn write<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut conn = self.lock_writer();
         let run = || -> Result<T> {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let wrapped = Tx { tx };
@@ -211,9 +214,28 @@ impl Db {
         out.map_err(|e| classify(e, &self.shown))
     }
 
+    fn lock_writer(&self) -> std::sync::MutexGuard<'_, Connection> {
+        use std::sync::atomic::Ordering::SeqCst;
+        match self.writer.try_lock() {
+            Ok(conn) => return conn,
+            Err(std::sync::TryLockError::Poisoned(p)) => return p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => {}
+        }
+        self.writer_waiting.fetch_add(1, SeqCst);
+        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        self.writer_waiting.fetch_sub(1, SeqCst);
+        conn
+    }
+
+    /// Whether another thread waits to write: a long write (a sync's round) should commit soon
+    /// and let it in.
+    pub fn writer_wanted(&self) -> bool {
+        self.writer_waiting.load(std::sync::atomic::Ordering::SeqCst) > 0
+    }
+
     /// Checkpoints the WAL into the main file (for instance before a backup).
     pub fn checkpoint(&self) -> Result<()> {
-        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let conn = self.lock_writer();
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
             .map_err(|e| classify(e.into(), &self.shown))
     }
@@ -221,7 +243,7 @@ impl Db {
     /// Runs SQLite's full consistency check and SQLCipher's page HMAC check; an [`IntegrityError`]
     /// names the database when either fails.
     pub fn verify(&self) -> Result<()> {
-        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let conn = self.lock_writer();
         let run = || -> Result<()> {
             if matches!(self.keying, Keying::Key(_)) {
                 let mut stmt = conn.prepare("PRAGMA cipher_integrity_check")?;

@@ -219,6 +219,36 @@ fn a_failed_transaction_leaves_nothing() {
 }
 
 #[test]
+fn a_long_write_sees_another_thread_waiting_to_write() {
+    let (_tmp, vault) = new_vault();
+    let db = vault.db();
+    assert!(!db.writer_wanted());
+    std::thread::scope(|s| {
+        db.write(|tx| {
+            tx.set_cursor(1)?;
+            let waiter = s.spawn(|| db.write(|tx| tx.set_cursor(2)));
+            // The other write blocks on this one; it shows as wanted until this one commits.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            while !db.writer_wanted() {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the waiting writer never showed"
+                );
+                std::thread::yield_now();
+            }
+            assert!(!waiter.is_finished());
+            Ok(waiter)
+        })
+        .unwrap()
+        .join()
+        .unwrap()
+        .unwrap();
+    });
+    assert!(!db.writer_wanted());
+    assert_eq!(db.read(|r| r.cursor()).unwrap(), 2);
+}
+
+#[test]
 fn a_tampered_page_is_an_integrity_error_naming_the_database() {
     let (_tmp, vault) = new_vault();
     vault
