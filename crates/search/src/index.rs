@@ -301,7 +301,8 @@ impl Indexer<'_> {
     /// Hands the queued operations to the indexing thread.
     fn flush(&mut self) -> Result<()> {
         if !self.queued.is_empty() {
-            self.writer.run(std::mem::take(&mut self.queued))?;
+            let ops = std::mem::replace(&mut self.queued, Vec::with_capacity(QUEUED_OPS));
+            self.writer.run(ops)?;
         }
         Ok(())
     }
