@@ -1,18 +1,19 @@
-//! Applying feed batches: vault rows and cursor in one transaction, then the search index.
+//! Applying decoded feed responses in rounds: vault rows and cursor in one transaction, then the
+//! search index.
 //!
-//! Crash contract (ARCHITECTURE.md): a batch's rows and the cursor commit together; the index
+//! Crash contract (ARCHITECTURE.md): a round's rows and the cursor commit together; the index
 //! commits afterwards with the cursor as payload. Messages carry the seq that delivered them, so
 //! after a crash `dossier_search::catch_up` re-indexes `(payload, cursor]`. What `catch_up` cannot
 //! see — rows delivered earlier whose flags changed (a hit or an annotation arrived) — is kept in
 //! the same transaction as a list of pending row ids ([`PENDING_KEY`]) until the index commits.
 
 use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
 
 use dossier_model::{AnnotationTarget, ConversationKey, MsgId};
 use dossier_search::{Indexer, MessageDoc, SearchIndex};
 use dossier_vault::rusqlite::params;
 use dossier_vault::{ConversationTally, Db, Put, Queries, Tx, Vault};
-use std::sync::Arc;
 
 use crate::decode::{DecodedMessage, Record};
 use crate::error::{Error, Result};
