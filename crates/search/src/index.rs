@@ -189,8 +189,17 @@ impl SearchIndex {
     /// one that writes ([`Indexer::add_prepared`]). `buf` is scratch space for the folded text.
     pub fn document(&self, m: &Message, text: &str, buf: &mut Normalized) -> PreparedDoc {
         let f = &self.fields;
-        let mut d = TantivyDocument::default();
-        d.add_text(f.conversation, dossier_vault::conv_key(&m.conversation()));
+        fold_keep_noise_into(text, buf);
+        let conv = dossier_vault::conv_key(&m.conversation());
+        // Room for every value, the row id and flags included, so the writer's additions do not
+        // copy the document (each value takes its bytes and a few more).
+        let people: usize = std::iter::once(&m.from)
+            .chain(&m.tolist)
+            .map(|u| u.0.len() + 8)
+            .sum();
+        let room = m.group().map_or(0, |r| r.0.len());
+        let mut d = TantivyDocument::with_capacity(buf.text.len() + conv.len() + people + room + 96);
+        d.add_text(f.conversation, conv);
         // Each participant once, so a facet counts a message once per person.
         let mut seen = HashSet::with_capacity(m.tolist.len() + 1);
         for user in std::iter::once(&m.from).chain(&m.tolist) {
@@ -209,7 +218,6 @@ impl SearchIndex {
         }
         d.add_text(f.msgtype, m.msgtype());
         d.add_i64(f.msgtime, m.msgtime);
-        fold_keep_noise_into(text, buf);
         d.add_text(f.text, &buf.text);
         PreparedDoc(d)
     }
