@@ -1,16 +1,17 @@
-//! The sync driver: a network task pulls feed responses into a bounded channel while the caller's
-//! thread decodes and applies them, so the next response downloads while one is applied.
+//! The sync driver: a network task pulls feed responses into a bounded channel, a decoder thread
+//! turns them into ready-to-write records, and the caller's thread applies them, so the next
+//! response downloads and decodes while one is written.
 //!
 //! ```text
-//! runtime task (fetch)                       caller's thread (apply)
-//!   GET /feed?after=a  ──Start{a}, chunks, End──►  zstd → lines → one Db::write → index
-//!   GET /feed?after=c  (c = x-dossier-cursor,      │
-//!                       fetched speculatively)     │
-//!        ◄──────────── Feedback{a, reached, complete} ┘
+//! runtime task (fetch)                 decoder thread             caller's thread (apply)
+//!   GET /feed?after=a ─Start{a}, chunks, End─► zstd → lines → rows, ─Start, Records…, End─► rounds:
+//!   GET /feed?after=c  (c = x-dossier-cursor,   documents, hits            one Db::write for the
+//!                       fetched speculatively)                            responses waiting → index
+//!        ◄─────────────────────── Feedback{a, reached, complete} ────────────────────┘
 //! ```
 //! The applier applies a response only when it starts at the vault's cursor; anything else (a
-//! response fetched after one that turned out truncated) is drained unread. The fetcher trusts
-//! the feedback: when a response was not applied to its end it starts again from `reached`.
+//! response fetched after one that turned out truncated) is skipped. The fetcher trusts the
+//! feedback: when a response was not applied to its end it starts again from `reached`.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
