@@ -35,7 +35,7 @@ pub struct SyncOptions {
     /// Commit the search index after this many messages (and at the end). Between index commits
     /// a crash costs a re-index of the messages since the last one.
     pub index_commit_messages: usize,
-    /// Body chunks buffered between the network task and the applier.
+    /// Body chunks buffered between the network task and the decoder.
     pub channel_chunks: usize,
     /// Page cache of the vault's writer connection while syncing, MiB (the vault's own setting,
     /// [`dossier_vault::CACHE_KIB`], comes back afterwards). Every message inserts into the msgid

@@ -1087,24 +1087,22 @@ struct Tallied {
 
 impl ConversationTally {
     fn count(&mut self, key: &str, conv: &ConversationKey, msgtime: i64) {
-        if !self.0.contains_key(key) {
-            let t = Tallied {
-                conv: conv.clone(),
-                first: msgtime,
-                last: msgtime,
-                messages: 0,
-            };
-            self.0.insert(key.to_owned(), t);
+        match self.0.get_mut(key) {
+            Some(t) => {
+                t.first = t.first.min(msgtime);
+                t.last = t.last.max(msgtime);
+                t.messages += 1;
+            }
+            None => {
+                let t = Tallied {
+                    conv: conv.clone(),
+                    first: msgtime,
+                    last: msgtime,
+                    messages: 1,
+                };
+                self.0.insert(key.to_owned(), t);
+            }
         }
-        let t = self.0.get_mut(key).expect("inserted above");
-        t.first = t.first.min(msgtime);
-        t.last = t.last.max(msgtime);
-        t.messages += 1;
-    }
-
-    /// Whether nothing waits to be written.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 
