@@ -11,7 +11,7 @@ use crate::error::Result;
 /// also holds the sign-in tokens) and `audit_queue` goes too (it cannot be uploaded any more).
 const TABLES: &[&str] = &[
     "messages",
-    "message_raw",
+    "raw_chunks",
     "conversations",
     "conv_hits",
     "departments",

@@ -5,6 +5,7 @@
 //! read. There is no way to open the cache without a key: if the linked SQLite is not SQLCipher the
 //! open fails ([`InternalError::NoSqlCipher`]).
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -18,6 +19,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::KEY_LEN;
 use crate::error::{Error, IntegrityError, InternalError, Result, UserError};
+use crate::evidence;
 use crate::schema;
 
 /// SQLCipher page size in bytes, chosen by measurement (`benches/vault.rs`, 200k demo messages,
@@ -166,8 +168,12 @@ impl Db {
         let mut conn = self.lock_writer();
         let run = || -> Result<T> {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let wrapped = Tx { tx };
+            let wrapped = Tx {
+                tx,
+                evidence: RefCell::new(evidence::Pending::default()),
+            };
             let out = f(&wrapped)?;
+            wrapped.evidence.borrow_mut().flush(&wrapped.tx)?;
             wrapped.tx.commit()?;
             Ok(out)
         };
@@ -548,14 +554,12 @@ pub trait Queries {
 
     /// The raw WeCom record kept as evidence.
     fn raw_message(&self, msgid: &str) -> Result<Option<String>> {
-        Ok(self
-            .sql()
-            .query_row(
-                "SELECT r.raw FROM messages m JOIN message_raw r ON r.id = m.id WHERE m.msgid = ?1",
-                [msgid],
-                |r| r.get(0),
-            )
-            .optional()?)
+        evidence::read(self.sql(), msgid)
+    }
+
+    /// Every kept raw record with its message's row id, in row id order.
+    fn each_raw_message(&self, f: &mut dyn FnMut(i64, &str) -> Result<()>) -> Result<()> {
+        evidence::each(self.sql(), f)
     }
 
     /// A page of a conversation. Without an anchor: the newest `limit` messages (`Before`) or the
@@ -1110,11 +1114,23 @@ impl ConversationTally {
 /// given to [`Db::write`] returns `Ok`.
 pub struct Tx<'c> {
     tx: Transaction<'c>,
+    /// Raw records not yet in a chunk; written before the transaction commits.
+    evidence: RefCell<evidence::Pending>,
 }
 
 impl Queries for Tx<'_> {
     fn sql(&self) -> &Connection {
         &self.tx
+    }
+
+    fn raw_message(&self, msgid: &str) -> Result<Option<String>> {
+        self.evidence.borrow_mut().flush(&self.tx)?;
+        evidence::read(&self.tx, msgid)
+    }
+
+    fn each_raw_message(&self, f: &mut dyn FnMut(i64, &str) -> Result<()>) -> Result<()> {
+        self.evidence.borrow_mut().flush(&self.tx)?;
+        evidence::each(&self.tx, f)
     }
 }
 
@@ -1184,10 +1200,7 @@ impl Tx<'_> {
         }
         let id = self.tx.last_insert_rowid();
         if let Some(raw) = raw {
-            let mut stmt = self
-                .tx
-                .prepare_cached("INSERT INTO message_raw (id, raw) VALUES (?1, ?2)")?;
-            stmt.execute(params![id, raw])?;
+            self.evidence.borrow_mut().push(&self.tx, id, raw)?;
         }
         tally.count(&row.key, &row.conv, message.msgtime);
         if hitless {
@@ -1239,7 +1252,7 @@ impl Tx<'_> {
             .optional()?;
         let Some((id, conv)) = row else { return Ok(None) };
         self.tx.execute("DELETE FROM messages WHERE id = ?1", [id])?;
-        self.tx.execute("DELETE FROM message_raw WHERE id = ?1", [id])?;
+        self.evidence.borrow_mut().remove(id);
         self.tx.execute("DELETE FROM hits WHERE msgid = ?1", [&msgid.0])?;
         self.tx.execute(
             "UPDATE conversations SET messages = messages - 1 WHERE conv = ?1",
@@ -1543,12 +1556,11 @@ mod migration_tests {
     fn fixture(version: u32, conn: &Connection) {
         match version {
             0 => {}
-            1..=6 => conn
+            1..=7 => conn
                 .execute_batch(
                     "INSERT INTO messages (msgid, action, sender, tolist, roomid, conv, msgtime, msgtype, text, content, feed_seq)
                      VALUES ('m1', 'send', 'zhangsan', '[\"wmCust\"]', NULL, 's:wmCust\u{1f}zhangsan', 1700000000000, 'text',
                              '你好', '{\"msgtype\":\"text\",\"content\":\"你好\"}', 7);
-                     INSERT INTO message_raw (id, raw) SELECT id, '{}' FROM messages WHERE msgid = 'm1';
                      INSERT INTO sync_state (key, value) VALUES ('cursor', 7);
                      INSERT INTO settings (key, value) VALUES ('theme', 'dark');
                      INSERT INTO hits (msgid, rule, kind, word, span_start, span_end, severity)
@@ -1556,6 +1568,17 @@ mod migration_tests {
                 )
                 .unwrap(),
             v => panic!("no fixture for schema version {v}: add one"),
+        }
+        // The evidence: a row each before version 7, in chunks since.
+        let raw = match version {
+            0 => None,
+            1..=6 => Some("INSERT INTO message_raw (id, raw) SELECT id, '{}' FROM messages"),
+            _ => Some(
+                "INSERT INTO raw_chunks (first, last, codec, data) SELECT id, id, 0, CAST('{}' AS BLOB) FROM messages",
+            ),
+        };
+        if let Some(sql) = raw {
+            conn.execute(sql, []).unwrap();
         }
         if version >= 5 {
             // A version-5 writer stores a hit with its message's time.

@@ -39,6 +39,7 @@
 mod crypto;
 mod db;
 mod error;
+mod evidence;
 mod index_dir;
 mod media;
 mod profile;

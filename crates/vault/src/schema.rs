@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use crate::error::{Result, UserError};
 
 /// Schema steps; index `i` migrates version `i` → `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The newest schema version this build knows.
 pub const LATEST: u32 = MIGRATIONS.len() as u32;
@@ -289,6 +289,20 @@ END;
 const V6: &str = r#"
 DROP TRIGGER conv_hits_message_added;
 DROP TRIGGER conv_hits_hit_added;
+"#;
+
+/// Version 7: the raw records (the evidence) are kept in zstd-compressed chunks of consecutive
+/// message rows (`crate::evidence`) instead of a row each: writing a row per record was a fifth of
+/// a 1M-message sync. Records kept so far become single-record chunks, uncompressed (codec 0).
+const V7: &str = r#"
+CREATE TABLE raw_chunks (
+    first  INTEGER PRIMARY KEY,   -- lowest messages.id in the chunk
+    last   INTEGER NOT NULL,      -- highest
+    codec  INTEGER NOT NULL,      -- 0: `data` is the record of message `first` alone; 1: zstd entries
+    data   BLOB NOT NULL
+);
+INSERT INTO raw_chunks (first, last, codec, data) SELECT id, id, 0, CAST(raw AS BLOB) FROM message_raw;
+DROP TABLE message_raw;
 "#;
 
 /// The schema version of an open database.

@@ -5,6 +5,7 @@ mod common;
 mod counts;
 mod crash;
 mod db;
+mod evidence;
 mod index;
 mod keyring;
 mod media;
