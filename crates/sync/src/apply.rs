@@ -640,9 +640,9 @@ impl Round<'_, '_> {
 /// SQLite's default WAL auto-checkpoint interval, pages (the vault keeps the default).
 const DEFAULT_AUTOCHECKPOINT: u32 = 1000;
 
-/// WAL auto-checkpoint interval while syncing, pages: a checkpoint copies each page changed
-/// since the last one, and the index pages a sync touches change in every batch.
-const SYNC_AUTOCHECKPOINT: u32 = 8192;
+/// WAL auto-checkpoint interval while syncing: none, the writer does not stop for checkpoints;
+/// the sync's checkpointer thread runs one after each round ([`dossier_vault::Db::checkpoint_passive`]).
+const SYNC_AUTOCHECKPOINT: u32 = 0;
 
 /// Sets the page cache (KiB) and WAL auto-checkpoint interval (pages) of the vault's writer.
 fn set_writer_cache(vault: &Vault, kib: u32, checkpoint_pages: u32) -> Result<()> {

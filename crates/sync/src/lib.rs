@@ -21,6 +21,7 @@
 #![deny(missing_docs)]
 
 mod apply;
+mod checkpoint;
 mod client;
 mod decode;
 mod error;

@@ -21,6 +21,7 @@ use dossier_vault::Vault;
 use tokio::sync::mpsc;
 
 use crate::apply::{Applier, in_write, keys};
+use crate::checkpoint::Checkpointer;
 use crate::client::{Client, Failure, Retry, describe, status_failure};
 use crate::decode::{Decoded, Piece};
 use crate::error::{Error, Result};
@@ -151,18 +152,20 @@ pub fn sync(
 
     let (dec_tx, dec_rx) = std::sync::mpsc::sync_channel::<Decoded>(DECODED_BATCHES);
     let rules = applier.local_rules();
-    let applied = std::thread::scope(|scope| {
+    let fetched = std::thread::scope(|scope| {
         let decoder = std::thread::Builder::new()
             .name("dossier-decode".into())
             .spawn_scoped(scope, move || {
                 crate::decode::decode(&mut rx, &dec_tx, index, rules.as_deref());
             })
             .map_err(|e| Error::Internal(format!("could not start the decoder: {e}")));
-        let applied = decoder.and_then(|_| {
+        let checkpointer = Checkpointer::start(scope, vault.db());
+        let applied = decoder.and(checkpointer).and_then(|checkpointer| {
             apply_all(
                 &mut applier,
                 &dec_rx,
                 &fb_tx,
+                &checkpointer,
                 options,
                 client,
                 &mut saved_tokens,
@@ -170,24 +173,28 @@ pub fn sync(
                 &mut p,
                 started,
                 progress,
-            )
+            )?;
+            Ok(checkpointer)
         });
         // Hang up, so the decoder stops; on an error the network task stops too.
         drop(dec_rx);
         drop(fb_tx);
-        if applied.is_err() {
-            task.abort();
-        }
-        applied
-    });
-    applied?;
-    let fetched = done_rx
-        .recv()
-        .map_err(|_| Error::Internal("the network task ended without a result".into()))?;
-    p.phase = Phase::Finishing;
-    progress(&p);
-    // Whatever the network did, what was applied gets indexed.
-    applier.finish()?;
+        let checkpointer = applied.inspect_err(|_| task.abort())?;
+        let fetched = done_rx
+            .recv()
+            .map_err(|_| Error::Internal("the network task ended without a result".into()))?;
+        p.phase = Phase::Finishing;
+        progress(&p);
+        // Whatever the network did, what was applied gets indexed (while the last round is
+        // checkpointed).
+        applier.finish()?;
+        drop(checkpointer);
+        Ok::<_, Error>(fetched)
+    })?;
+    // Every round is in the database file now: the WAL can be emptied.
+    if let Err(e) = vault.db().checkpoint() {
+        tracing::warn!(error = %e, "could not empty the WAL after sync");
+    }
     report.retries = fetched?;
     in_write(vault.db(), |tx| {
         tx.set_setting(keys::LAST_SYNC, &dossier_vault::now_ms().to_string())?;
@@ -212,6 +219,7 @@ fn apply_all(
     applier: &mut Applier<'_>,
     rx: &std::sync::mpsc::Receiver<Decoded>,
     fb_tx: &mpsc::UnboundedSender<Feedback>,
+    checkpointer: &Checkpointer,
     options: &SyncOptions,
     client: &Client,
     saved_tokens: &mut Option<u64>,
@@ -295,6 +303,7 @@ fn apply_all(
                 }
             }
         })?;
+        checkpointer.after_round();
         if applier.writer_wanted() {
             // Let the waiting writer take the lock before the next round does.
             std::thread::yield_now();

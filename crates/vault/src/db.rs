@@ -183,6 +183,26 @@ impl Db {
     /// Runs `f` on a read snapshot (a deferred transaction on a pooled reader connection), which
     /// does not wait for the writer.
     pub fn read<T>(&self, f: impl FnOnce(&Reader<'_>) -> Result<T>) -> Result<T> {
+        self.with_reader(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let out = f(&Reader { conn: &tx })?;
+            tx.finish()?;
+            Ok(out)
+        })
+    }
+
+    /// Copies what the WAL holds into the database file as far as readers allow, without waiting
+    /// for the writer, which goes on meanwhile: a bulk writer (sync) checkpoints on another
+    /// thread instead of stopping for it. Returns the number of frames (pages) in the WAL.
+    pub fn checkpoint_passive(&self) -> Result<u64> {
+        self.with_reader(|conn| {
+            let frames: i64 = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))?;
+            Ok(frames.max(0) as u64)
+        })
+    }
+
+    /// Runs `f` on a pooled reader connection, outside any transaction.
+    fn with_reader<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let pooled = {
             let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
             // The oldest connection has the warmest page cache.
@@ -202,12 +222,7 @@ impl Db {
                 )?,
             ),
         };
-        let out = (|| -> Result<T> {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
-            let out = f(&Reader { conn: &tx })?;
-            tx.finish()?;
-            Ok(out)
-        })();
+        let out = f(&mut conn);
         let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
         pool.push((seq, conn));
         if pool.len() > READER_POOL {

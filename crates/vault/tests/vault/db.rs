@@ -249,6 +249,34 @@ fn a_long_write_sees_another_thread_waiting_to_write() {
 }
 
 #[test]
+fn a_passive_checkpoint_copies_committed_pages_while_a_write_is_open() {
+    let (_tmp, vault) = new_vault();
+    let db = vault.db();
+    db.write(|tx| {
+        for i in 0..200u64 {
+            tx.put_message(&text_message(i, "a", "wmB", None, i as i64, "检查点"), None, 1)?;
+        }
+        tx.set_cursor(1)
+    })
+    .unwrap();
+    let file = db.path().to_owned();
+    let before = std::fs::metadata(&file).unwrap().len();
+    db.write(|tx| {
+        tx.set_cursor(2)?;
+        // Run from a writing thread's point of view: the checkpoint does not wait for this write.
+        let frames = db.checkpoint_passive()?;
+        assert!(frames > 0, "the committed rows are in the WAL");
+        Ok(())
+    })
+    .unwrap();
+    assert!(
+        std::fs::metadata(&file).unwrap().len() > before,
+        "the rows reached the database file"
+    );
+    assert_eq!(db.read(|r| r.cursor()).unwrap(), 2);
+}
+
+#[test]
 fn a_tampered_page_is_an_integrity_error_naming_the_database() {
     let (_tmp, vault) = new_vault();
     vault
