@@ -13,7 +13,7 @@ use std::sync::Arc;
 use dossier_model::{AnnotationTarget, ConversationKey, MsgId};
 use dossier_search::{Indexer, MessageDoc, SearchIndex};
 use dossier_vault::rusqlite::params;
-use dossier_vault::{ConversationTally, Db, Put, Queries, Tx, Vault};
+use dossier_vault::{ConversationTally, Db, Put, Queries, RawChunk, Tx, Vault};
 
 use crate::decode::{DecodedMessage, Record};
 use crate::error::{Error, Result};
@@ -301,14 +301,14 @@ impl<'v> Applier<'v> {
         Ok(())
     }
 
-    fn apply_message(&mut self, tx: &Tx<'_>, m: DecodedMessage, out: &mut Outcome) -> Result<()> {
+    /// Stores a message (its evidence apart, [`RawRun`]); returns its row id when it is new.
+    fn apply_message(&mut self, tx: &Tx<'_>, m: DecodedMessage, out: &mut Outcome) -> Result<Option<i64>> {
         out.messages += 1;
         // A hit or annotation can precede its message (a message moves to a later seq when a
         // revoke links to it); `flagged` names every msgid one ever named.
         let flagged = self.flagged.contains(&m.row.message.msgid.0);
-        if let Put::Inserted(id) =
-            tx.put_message_tallied(&m.row, Some(&m.raw), m.seq, &mut self.tally, !flagged)?
-        {
+        let put = tx.put_message_tallied(&m.row, None, m.seq, &mut self.tally, !flagged)?;
+        if let Put::Inserted(id) = put {
             for hit in m.hits {
                 tx.put_hit(&hit)?;
                 self.flagged.insert(hit.msgid.0);
@@ -320,8 +320,9 @@ impl<'v> Applier<'v> {
                 (false, false)
             };
             self.writer.add_prepared(m.doc, id, v, a)?;
+            return Ok(Some(id));
         }
-        Ok(())
+        Ok(None)
     }
 
     fn apply_line(
@@ -533,6 +534,64 @@ impl<'v> Applier<'v> {
     }
 }
 
+/// The evidence of a run of messages the decoder compressed together ([`DecodedMessage::chunk`]):
+/// kept as that chunk when the run's messages became consecutive new rows (the usual case), else
+/// record by record for the new ones.
+#[derive(Default)]
+struct RawRun {
+    chunk: Option<RawChunk>,
+    /// Each message of the run so far: its new row id (`None`: it was stored before) and record.
+    rows: Vec<(Option<i64>, String)>,
+}
+
+impl RawRun {
+    /// A message record comes; `chunk` starts a run.
+    fn start(&mut self, tx: &Tx<'_>, chunk: Option<RawChunk>) -> Result<()> {
+        if chunk.is_some() {
+            self.finish(tx)?;
+            self.chunk = chunk;
+        }
+        Ok(())
+    }
+
+    /// The message's outcome.
+    fn add(&mut self, tx: &Tx<'_>, id: Option<i64>, raw: String) -> Result<()> {
+        if self.chunk.is_none() {
+            return match id {
+                Some(id) => Ok(tx.put_raw(id, &raw)?),
+                None => Ok(()),
+            };
+        }
+        self.rows.push((id, raw));
+        if self.chunk.as_ref().is_some_and(|c| c.len() == self.rows.len()) {
+            self.finish(tx)?;
+        }
+        Ok(())
+    }
+
+    /// Stores the run's evidence.
+    fn finish(&mut self, tx: &Tx<'_>) -> Result<()> {
+        let Some(chunk) = self.chunk.take() else {
+            return Ok(());
+        };
+        let first = self.rows.first().and_then(|r| r.0);
+        let consecutive = chunk.len() == self.rows.len()
+            && first.is_some_and(|first| (0..).zip(&self.rows).all(|(i, (id, _))| *id == Some(first + i)));
+        match first {
+            Some(first) if consecutive => tx.put_raw_chunk(first, chunk)?,
+            _ => {
+                for (id, raw) in &self.rows {
+                    if let Some(id) = id {
+                        tx.put_raw(*id, raw)?;
+                    }
+                }
+            }
+        }
+        self.rows.clear();
+        Ok(())
+    }
+}
+
 /// One vault transaction of a sync ([`Applier::round`]).
 pub(crate) struct Round<'a, 'v> {
     applier: &'a mut Applier<'v>,
@@ -576,8 +635,12 @@ impl Round<'_, '_> {
 
     /// Applies the next records of the response `out` describes.
     pub fn apply(&mut self, records: Vec<Record>, out: &mut Outcome) -> Result<()> {
-        for record in records {
+        let mut run = RawRun::default();
+        for mut record in records {
             let seq = record.seq();
+            if let Record::Message(m) = &mut record {
+                run.start(self.tx, m.chunk.take())?;
+            }
             if let Record::Cursor {
                 more, head, lease, ..
             } = record
@@ -591,10 +654,17 @@ impl Round<'_, '_> {
             if seq <= out.reached {
                 // Already applied (a resumed response can start with it): upserts are
                 // idempotent, but the cursor must never move back.
+                if let Record::Message(m) = record {
+                    run.add(self.tx, None, m.raw)?;
+                }
                 continue;
             }
             match record {
-                Record::Message(m) => self.applier.apply_message(self.tx, *m, out)?,
+                Record::Message(mut m) => {
+                    let raw = std::mem::take(&mut m.raw);
+                    let id = self.applier.apply_message(self.tx, *m, out)?;
+                    run.add(self.tx, id, raw)?;
+                }
                 Record::Unparsable { error, .. } => {
                     return Err(Error::Protocol(format!("message at seq {seq}: {error}")));
                 }
@@ -608,7 +678,7 @@ impl Round<'_, '_> {
             out.reached = seq;
             out.records += 1;
         }
-        Ok(())
+        run.finish(self.tx)
     }
 
     /// Ends the response `out` describes: the cursor moves to where it reached.

@@ -11,7 +11,7 @@ use std::sync::mpsc::SyncSender;
 use dossier_model::Hit;
 use dossier_rules::{Normalized, RuleSet};
 use dossier_search::{PreparedDoc, SearchIndex};
-use dossier_vault::MessageRow;
+use dossier_vault::{MessageRow, RAW_CHUNK_MESSAGES, RawChunk, RawChunker};
 use tokio::sync::mpsc;
 
 use crate::record::Line;
@@ -75,6 +75,10 @@ pub(crate) struct DecodedMessage {
     pub row: MessageRow,
     /// The WeCom record as archived.
     pub raw: String,
+    /// On the first message of a run: the records of the run's messages (this one and the next
+    /// `len() - 1` message records of the batch), compressed here rather than on the writing
+    /// thread.
+    pub chunk: Option<RawChunk>,
     pub doc: PreparedDoc,
     /// Hits of the profile's own lexicons.
     pub hits: Vec<Hit>,
@@ -96,6 +100,10 @@ pub(crate) fn decode(
         rules,
         fold: Normalized::default(),
         batch: Vec::with_capacity(BATCH),
+        // Without it the writer compresses the records itself.
+        chunker: RawChunker::new()
+            .inspect_err(|e| tracing::warn!(error = %e, "evidence compression unavailable to the decoder"))
+            .ok(),
     };
     while let Some(piece) = rx.blocking_recv() {
         let Piece::Start { after, zstd } = piece else {
@@ -132,6 +140,7 @@ struct Decoder<'a> {
     rules: Option<&'a RuleSet>,
     fold: Normalized,
     batch: Vec<Record>,
+    chunker: Option<RawChunker>,
 }
 
 impl Decoder<'_> {
@@ -224,6 +233,7 @@ impl Decoder<'_> {
             seq,
             row,
             raw: raw.to_owned(),
+            chunk: None,
             doc,
             hits,
         }))
@@ -233,8 +243,30 @@ impl Decoder<'_> {
         if self.batch.is_empty() {
             return Ok(());
         }
-        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        let mut batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        if let Some(chunker) = &mut self.chunker {
+            seal_runs(chunker, &mut batch);
+        }
         self.out.send(Decoded::Records(batch)).map_err(|_| Gone)
+    }
+}
+
+/// Compresses the records of the batch's messages in runs of up to [`RAW_CHUNK_MESSAGES`]; each
+/// run's chunk goes with its first message. A run that fails to compress goes without (the
+/// writer compresses it).
+fn seal_runs(chunker: &mut RawChunker, batch: &mut [Record]) {
+    let mut messages: Vec<&mut DecodedMessage> = batch
+        .iter_mut()
+        .filter_map(|r| match r {
+            Record::Message(m) => Some(&mut **m),
+            _ => None,
+        })
+        .collect();
+    for run in messages.chunks_mut(RAW_CHUNK_MESSAGES) {
+        match chunker.seal(run.iter().map(|m| m.raw.as_str())) {
+            Ok(chunk) => run[0].chunk = Some(chunk),
+            Err(e) => tracing::warn!(error = %e, "evidence not compressed ahead"),
+        }
     }
 }
 

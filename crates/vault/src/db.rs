@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::KEY_LEN;
 use crate::error::{Error, IntegrityError, InternalError, Result, UserError};
-use crate::evidence;
+use crate::evidence::{self, RawChunk};
 use crate::schema;
 
 /// SQLCipher page size in bytes, chosen by measurement (`benches/vault.rs`, 200k demo messages,
@@ -1215,7 +1215,7 @@ impl Tx<'_> {
         }
         let id = self.tx.last_insert_rowid();
         if let Some(raw) = raw {
-            self.evidence.borrow_mut().push(&self.tx, id, raw)?;
+            self.put_raw(id, raw)?;
         }
         tally.count(&row.key, &row.conv, message.msgtime);
         if hitless {
@@ -1234,6 +1234,19 @@ impl Tx<'_> {
             count.execute(params![row.key, hits as i64])?;
         }
         Ok(Put::Inserted(id))
+    }
+
+    /// Keeps `raw`, the WeCom record of the new message row `id`, as its evidence (for rows
+    /// [`Tx::put_message_tallied`] stored without).
+    pub fn put_raw(&self, id: i64, raw: &str) -> Result<()> {
+        self.evidence.borrow_mut().push(&self.tx, id, raw)
+    }
+
+    /// Keeps `chunk` as the evidence of the new message rows `first..first + chunk.len()`, which
+    /// must be the rows of its records, inserted in that order (a bulk writer compresses them on
+    /// another thread before they have ids: [`crate::RawChunker`]).
+    pub fn put_raw_chunk(&self, first: i64, chunk: RawChunk) -> Result<()> {
+        self.evidence.borrow_mut().put_sealed(&self.tx, first, chunk)
     }
 
     /// Adds what `tally` counted to the conversation rows, and empties it.

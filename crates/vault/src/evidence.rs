@@ -9,7 +9,11 @@
 //! rows have ids above every live row, and deleting a message takes its record out of its chunk
 //! (which then shrinks to the ids it still holds), so no record outlives its message.
 //!
-//! Entry encoding, repeated: row id (i64 LE), length (u32 LE), the record's bytes.
+//! A bulk writer compresses on another thread, before the rows have ids ([`RawChunker`]): such a
+//! chunk holds the records of rows `first..=last` in order, their ids implied.
+//!
+//! Entry encoding, repeated: row id (i64 LE, absent when implied), length (u32 LE), the record's
+//! bytes.
 
 use std::collections::BTreeSet;
 
@@ -19,7 +23,7 @@ use crate::DB_FILE;
 use crate::error::{Error, IntegrityError, Result};
 
 /// Records per chunk at most.
-pub(crate) const CHUNK_MESSAGES: usize = 64;
+pub const CHUNK_MESSAGES: usize = 64;
 /// A chunk is closed once its records reach this size.
 const CHUNK_BYTES: usize = 32 << 10;
 /// zstd level: 1 is the fastest, and higher levels gain little on chunks this small.
@@ -30,6 +34,58 @@ const LEVEL: i32 = 1;
 const SINGLE: i64 = 0;
 /// `codec` of a zstd-compressed list of entries.
 const ZSTD_ENTRIES: i64 = 1;
+/// `codec` of zstd-compressed entries without ids: the records of rows `first..=last` in order.
+const ZSTD_RUN: i64 = 2;
+
+/// The records of consecutive new messages, compressed before they have row ids
+/// ([`crate::Tx::put_raw_chunk`] stores it once they have).
+pub struct RawChunk {
+    data: Vec<u8>,
+    records: usize,
+}
+
+impl RawChunk {
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.records
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.records == 0
+    }
+}
+
+/// Compresses [`RawChunk`]s, keeping its zstd context between them.
+pub struct RawChunker {
+    compressor: zstd::bulk::Compressor<'static>,
+    entries: Vec<u8>,
+}
+
+impl RawChunker {
+    /// A chunker.
+    pub fn new() -> Result<RawChunker> {
+        Ok(RawChunker {
+            compressor: new_compressor()?,
+            entries: Vec::new(),
+        })
+    }
+
+    /// The chunk of `records`, in the order their messages will be inserted.
+    pub fn seal<'r>(&mut self, records: impl IntoIterator<Item = &'r str>) -> Result<RawChunk> {
+        self.entries.clear();
+        let mut count = 0;
+        for raw in records {
+            self.entries.extend_from_slice(&(raw.len() as u32).to_le_bytes());
+            self.entries.extend_from_slice(raw.as_bytes());
+            count += 1;
+        }
+        Ok(RawChunk {
+            data: compress(&mut self.compressor, &self.entries)?,
+            records: count,
+        })
+    }
+}
 
 /// What a write transaction did to the evidence that is not in `raw_chunks` yet.
 #[derive(Default)]
@@ -62,7 +118,7 @@ impl Pending {
         if self.ids.binary_search(&id).is_ok() {
             let entries = std::mem::take(&mut self.entries);
             self.ids.retain(|&i| i != id);
-            for (i, raw) in Entries(&entries) {
+            for (i, raw) in Entries::with_ids(&entries) {
                 if i != id {
                     encode(&mut self.entries, i, raw);
                 }
@@ -72,28 +128,58 @@ impl Pending {
         }
     }
 
-    /// Writes what is pending: deleted records leave their chunks first, so the new chunk's ids
-    /// (which may reuse a deleted id) are not confused with a stored chunk's.
-    pub(crate) fn flush(&mut self, conn: &Connection) -> Result<()> {
-        if self.scrub.is_empty() && self.ids.is_empty() {
+    /// Stores `chunk` as the records of the new rows `first..first + chunk.len()`.
+    pub(crate) fn put_sealed(&mut self, conn: &Connection, first: i64, chunk: RawChunk) -> Result<()> {
+        if chunk.is_empty() {
             return Ok(());
         }
-        let compressor = self.compressor.get_or_insert_with(|| {
-            zstd::bulk::Compressor::new(LEVEL).expect("zstd accepts its own compression level")
-        });
-        if !self.scrub.is_empty() {
-            scrub(conn, &std::mem::take(&mut self.scrub), compressor)?;
+        self.scrub(conn)?;
+        let last = first + chunk.records as i64 - 1;
+        insert(conn, first, last, ZSTD_RUN, &chunk.data)
+    }
+
+    /// Deleted records leave their chunks; before any new chunk is written, so its ids (which
+    /// may reuse a deleted id) are not confused with a stored chunk's.
+    fn scrub(&mut self, conn: &Connection) -> Result<()> {
+        if self.scrub.is_empty() {
+            return Ok(());
         }
+        let ids = std::mem::take(&mut self.scrub);
+        scrub(conn, &ids, context(&mut self.compressor)?)
+    }
+
+    /// Writes what is pending.
+    pub(crate) fn flush(&mut self, conn: &Connection) -> Result<()> {
+        self.scrub(conn)?;
         let (Some(&first), Some(&last)) = (self.ids.first(), self.ids.last()) else {
             return Ok(());
         };
-        let data = compress(compressor, &self.entries)?;
-        conn.prepare_cached("INSERT INTO raw_chunks (first, last, codec, data) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![first, last, ZSTD_ENTRIES, data])?;
+        let data = compress(context(&mut self.compressor)?, &self.entries)?;
+        insert(conn, first, last, ZSTD_ENTRIES, &data)?;
         self.ids.clear();
         self.entries.clear();
         Ok(())
     }
+}
+
+/// The compression context in `slot`, made on first use.
+fn context<'s>(
+    slot: &'s mut Option<zstd::bulk::Compressor<'static>>,
+) -> Result<&'s mut zstd::bulk::Compressor<'static>> {
+    if slot.is_none() {
+        *slot = Some(new_compressor()?);
+    }
+    Ok(slot.as_mut().expect("just set"))
+}
+
+fn new_compressor() -> Result<zstd::bulk::Compressor<'static>> {
+    zstd::bulk::Compressor::new(LEVEL).map_err(|e| Error::io("set up evidence compression for", DB_FILE, e))
+}
+
+fn insert(conn: &Connection, first: i64, last: i64, codec: i64, data: &[u8]) -> Result<()> {
+    conn.prepare_cached("INSERT INTO raw_chunks (first, last, codec, data) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![first, last, codec, data])?;
+    Ok(())
 }
 
 fn encode(out: &mut Vec<u8>, id: i64, raw: &str) {
@@ -107,18 +193,38 @@ fn compress(c: &mut zstd::bulk::Compressor<'static>, entries: &[u8]) -> Result<V
         .map_err(|e| Error::io("compress evidence for", DB_FILE, e))
 }
 
-/// Decoded entries of a chunk (stops at the first malformed entry; [`decode`] checks the whole).
-struct Entries<'a>(&'a [u8]);
+/// Decoded entries of a chunk (stops at the first malformed entry; `Chunk::entries` checks the
+/// whole). `next_id` is the id the next entry has when ids are implied.
+struct Entries<'a> {
+    rest: &'a [u8],
+    next_id: Option<i64>,
+}
+
+impl<'a> Entries<'a> {
+    fn with_ids(rest: &'a [u8]) -> Self {
+        Entries { rest, next_id: None }
+    }
+}
 
 impl<'a> Iterator for Entries<'a> {
     type Item = (i64, &'a str);
 
     fn next(&mut self) -> Option<(i64, &'a str)> {
-        let (head, rest) = self.0.split_at_checked(12)?;
-        let id = i64::from_le_bytes(head[..8].try_into().ok()?);
-        let len = u32::from_le_bytes(head[8..].try_into().ok()?) as usize;
+        let id = match self.next_id.as_mut() {
+            Some(next) => {
+                *next += 1;
+                *next - 1
+            }
+            None => {
+                let (id, rest) = self.rest.split_at_checked(8)?;
+                self.rest = rest;
+                i64::from_le_bytes(id.try_into().ok()?)
+            }
+        };
+        let (len, rest) = self.rest.split_at_checked(4)?;
+        let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
         let (raw, rest) = rest.split_at_checked(len)?;
-        self.0 = rest;
+        self.rest = rest;
         Some((id, std::str::from_utf8(raw).ok()?))
     }
 }
@@ -159,14 +265,18 @@ impl Chunk {
                 let raw = String::from_utf8(self.data.clone()).map_err(|_| broken("not UTF-8".into()))?;
                 Ok(vec![(self.first, raw)])
             }
-            ZSTD_ENTRIES => {
+            ZSTD_ENTRIES | ZSTD_RUN => {
                 let bytes = zstd::stream::decode_all(&self.data[..]).map_err(|e| broken(e.to_string()))?;
+                let mut entries = Entries {
+                    rest: &bytes,
+                    next_id: (self.codec == ZSTD_RUN).then_some(self.first),
+                };
                 let mut out = Vec::new();
-                let mut rest = Entries(&bytes);
-                for (id, raw) in rest.by_ref() {
+                for (id, raw) in entries.by_ref() {
                     out.push((id, raw.to_owned()));
                 }
-                if !rest.0.is_empty() {
+                let implied_end = self.codec == ZSTD_RUN && out.last().map(|e| e.0) != Some(self.last);
+                if !entries.rest.is_empty() || implied_end {
                     return Err(broken("malformed entry".into()).into());
                 }
                 Ok(out)

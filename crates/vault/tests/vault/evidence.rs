@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use dossier_model::MsgId;
-use dossier_vault::{Error, Queries, Tx, Vault};
+use dossier_vault::{Error, Put, Queries, RawChunker, Tx, Vault};
 
 use crate::common::{new_vault, text_message};
 
@@ -127,6 +127,46 @@ fn a_deleted_message_takes_its_record_out_of_its_chunk() {
         })
         .unwrap();
     assert_eq!(overlaps, 0);
+}
+
+#[test]
+fn records_compressed_before_their_rows_exist_read_back_and_leave_with_them() {
+    let (_tmp, vault) = new_vault();
+    let mut chunker = RawChunker::new().unwrap();
+    let runs: Vec<Vec<u64>> = vec![(0..64).collect(), (64..100).collect()];
+    vault
+        .db()
+        .write(|tx| {
+            for run in &runs {
+                let records: Vec<String> = run.iter().map(|&i| raw(i)).collect();
+                let chunk = chunker.seal(records.iter().map(String::as_str))?;
+                assert_eq!(chunk.len(), run.len());
+                let mut first = None;
+                for &i in run {
+                    let m = text_message(i, "zhangsan", "wmCust1", None, i as i64, "您好");
+                    let Put::Inserted(id) = tx.put_message(&m, None, i as i64)? else {
+                        panic!("new message");
+                    };
+                    first.get_or_insert(id);
+                }
+                tx.put_raw_chunk(first.unwrap(), chunk)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(chunks(&vault).0, 2);
+    let want: BTreeMap<u64, String> = (0..100).map(|i| (i, raw(i))).collect();
+    assert_eq!(kept(&vault), want);
+    // Deleting from such a chunk rewrites it with the ids it still holds.
+    vault
+        .db()
+        .write(|tx| [0, 31, 63, 64].iter().try_for_each(|&i| delete(tx, i)))
+        .unwrap();
+    let want: BTreeMap<u64, String> = (0..100)
+        .filter(|i| ![0, 31, 63, 64].contains(i))
+        .map(|i| (i, raw(i)))
+        .collect();
+    assert_eq!(kept(&vault), want);
 }
 
 #[test]
