@@ -536,7 +536,7 @@ impl<'v> Applier<'v> {
 
 /// The evidence of a run of messages the decoder compressed together ([`DecodedMessage::chunk`]):
 /// kept as that chunk when the run's messages became consecutive new rows (the usual case), else
-/// record by record for the new ones.
+/// record by record for the new ones (a message stored before, or another record in between).
 #[derive(Default)]
 struct RawRun {
     chunk: Option<RawChunk>,
@@ -669,6 +669,9 @@ impl Round<'_, '_> {
                     return Err(Error::Protocol(format!("message at seq {seq}: {error}")));
                 }
                 Record::Line { line, .. } => {
+                    // A grant can purge messages of the open run: their evidence goes in first,
+                    // so the purge takes it out.
+                    run.finish(self.tx)?;
                     let line: Line<'_> = serde_json::from_slice(&line)
                         .map_err(|e| Error::Internal(format!("record at seq {seq}: {e}")))?;
                     self.applier.apply_line(self.tx, &line, self.dirty, out)?;
@@ -754,4 +757,111 @@ fn mark(tx: &Tx<'_>, msgid: &MsgId, dirty: &mut BTreeSet<i64>) -> Result<()> {
         .map_err(dossier_vault::Error::from)?;
     dirty.extend(id);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use dossier_model::{Grant, Scope, UserId};
+    use dossier_vault::{CreateOptions, KdfParams, KeySource, Passphrase, Profile};
+
+    use super::*;
+    use crate::decode::{Decoded, Decoder};
+
+    fn message_line(seq: i64, from: &str) -> String {
+        serde_json::json!({
+            "type": "message",
+            "seq": seq,
+            "raw": {
+                "msgid": format!("m{seq}"), "action": "send", "from": from, "tolist": ["wmCust"],
+                "roomid": "", "msgtime": 1_700_000_000_000i64 + seq, "msgtype": "text",
+                "text": {"content": format!("第{seq}条")}
+            }
+        })
+        .to_string()
+    }
+
+    /// A grant record among the messages of one run: the messages it purges take their evidence
+    /// with them, although it was compressed with the rest of the run.
+    #[test]
+    fn a_purge_inside_a_run_takes_the_purged_evidence_too() {
+        let tmp = tempfile::tempdir().unwrap();
+        let vault = Profile::create(
+            &tmp.path().join("p"),
+            KeySource::Passphrase(Passphrase::new("pass").unwrap()),
+            &CreateOptions {
+                kdf: KdfParams {
+                    m_kib: 256,
+                    t: 1,
+                    p: 1,
+                },
+            },
+        )
+        .unwrap();
+        let index = SearchIndex::open(&vault).unwrap();
+        let grant = Grant {
+            scope: Scope::Employees(vec![UserId("zhangsan".into())]),
+            window: (None, None),
+            lease_secs: 3600,
+            export_allowed: false,
+        };
+        let mut body = String::new();
+        for seq in 1..=10 {
+            body += &message_line(seq, if seq % 2 == 0 { "zhangsan" } else { "lisi" });
+            body.push('\n');
+        }
+        let grant_line = serde_json::json!({
+            "type": "grant", "seq": 11, "grant": grant, "all": false,
+            "employees": ["zhangsan"], "departments": []
+        });
+        body += &format!("{grant_line}\n{}\n", message_line(12, "zhangsan"));
+        body += "{\"type\":\"cursor\",\"seq\":12,\"more\":false,\"head\":12}\n";
+
+        // The decoder puts all twelve records in one batch: the eleven messages are one run.
+        let (out, decoded) = std::sync::mpsc::sync_channel(4);
+        let mut decoder = Decoder::new(&out, &index, None);
+        let cut = decoder.lines(&mut Cursor::new(body.into_bytes())).ok().flatten();
+        assert!(cut.is_none(), "{cut:?}");
+        assert!(decoder.flush().is_ok());
+        let Ok(Decoded::Records(records)) = decoded.recv() else {
+            panic!("one batch of records");
+        };
+        assert!(matches!(&records[0], Record::Message(m) if m.chunk.as_ref().is_some_and(|c| c.len() == 11)));
+
+        let mut applier = Applier::open(&vault, &index, 1_000, 64).unwrap();
+        applier
+            .round(|round| {
+                let mut out = round.begin();
+                round.apply(records, &mut out)?;
+                round.end(&out);
+                assert_eq!(out.purged, 5);
+                Ok(())
+            })
+            .unwrap();
+        applier.finish().unwrap();
+
+        let (kept, live) = vault
+            .db()
+            .read(|r| {
+                let mut kept = Vec::new();
+                r.each_raw_message(&mut |id, raw| {
+                    kept.push((id, raw.contains("zhangsan")));
+                    Ok(())
+                })?;
+                let mut stmt = r.sql().prepare("SELECT id FROM messages ORDER BY id")?;
+                let live: Vec<i64> = stmt
+                    .query_map([], |x| x.get(0))?
+                    .collect::<std::result::Result<_, _>>()?;
+                Ok((kept, live))
+            })
+            .unwrap();
+        assert_eq!(
+            live.len(),
+            6,
+            "zhangsan's five messages and the one after the grant"
+        );
+        assert_eq!(kept.iter().map(|k| k.0).collect::<Vec<_>>(), live);
+        assert!(kept.iter().all(|k| k.1), "only zhangsan's records are kept");
+    }
 }

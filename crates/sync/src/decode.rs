@@ -94,17 +94,7 @@ pub(crate) fn decode(
     index: &SearchIndex,
     rules: Option<&RuleSet>,
 ) {
-    let mut decoder = Decoder {
-        out,
-        index,
-        rules,
-        fold: Normalized::default(),
-        batch: Vec::with_capacity(BATCH),
-        // Without it the writer compresses the records itself.
-        chunker: RawChunker::new()
-            .inspect_err(|e| tracing::warn!(error = %e, "evidence compression unavailable to the decoder"))
-            .ok(),
-    };
+    let mut decoder = Decoder::new(out, index, rules);
     while let Some(piece) = rx.blocking_recv() {
         let Piece::Start { after, zstd } = piece else {
             continue;
@@ -132,9 +122,9 @@ pub(crate) fn decode(
 }
 
 /// The applier hung up.
-struct Gone;
+pub(crate) struct Gone;
 
-struct Decoder<'a> {
+pub(crate) struct Decoder<'a> {
     out: &'a SyncSender<Decoded>,
     index: &'a SearchIndex,
     rules: Option<&'a RuleSet>,
@@ -143,7 +133,27 @@ struct Decoder<'a> {
     chunker: Option<RawChunker>,
 }
 
-impl Decoder<'_> {
+impl<'a> Decoder<'a> {
+    pub(crate) fn new(
+        out: &'a SyncSender<Decoded>,
+        index: &'a SearchIndex,
+        rules: Option<&'a RuleSet>,
+    ) -> Self {
+        Decoder {
+            out,
+            index,
+            rules,
+            fold: Normalized::default(),
+            batch: Vec::with_capacity(BATCH),
+            // Without it the writer compresses the records itself.
+            chunker: RawChunker::new()
+                .inspect_err(
+                    |e| tracing::warn!(error = %e, "evidence compression unavailable to the decoder"),
+                )
+                .ok(),
+        }
+    }
+
     /// Decodes one body; returns why it was cut short, if it was.
     fn body(&mut self, reader: &mut PieceReader<'_>, zstd: bool) -> Result<Option<String>, Gone> {
         const BUF: usize = 256 << 10;
@@ -160,7 +170,7 @@ impl Decoder<'_> {
     }
 
     /// Decodes lines up to the cursor record; returns why the body ended before it, if it did.
-    fn lines(&mut self, body: &mut dyn BufRead) -> Result<Option<String>, Gone> {
+    pub(crate) fn lines(&mut self, body: &mut dyn BufRead) -> Result<Option<String>, Gone> {
         let mut buf = Vec::with_capacity(64 << 10);
         let mut last = None;
         loop {
@@ -239,7 +249,7 @@ impl Decoder<'_> {
         }))
     }
 
-    fn flush(&mut self) -> Result<(), Gone> {
+    pub(crate) fn flush(&mut self) -> Result<(), Gone> {
         if self.batch.is_empty() {
             return Ok(());
         }

@@ -5,10 +5,13 @@
 //! ```text
 //! runtime task (fetch)                 decoder thread             caller's thread (apply)
 //!   GET /feed?after=a ─Start{a}, chunks, End─► zstd → lines → rows, ─Start, Records…, End─► rounds:
-//!   GET /feed?after=c  (c = x-dossier-cursor,   documents, hits            one Db::write for the
+//!   GET /feed?after=c  (c = x-dossier-cursor,   documents, hits, evidence  one Db::write for the
 //!                       fetched speculatively)                            responses waiting → index
 //!        ◄─────────────────────── Feedback{a, reached, complete} ────────────────────┘
 //! ```
+//! After each round a checkpoint thread ([`crate::checkpoint`]) copies the WAL into the database
+//! file while the next round runs.
+//!
 //! The applier applies a response only when it starts at the vault's cursor; anything else (a
 //! response fetched after one that turned out truncated) is skipped. The fetcher trusts the
 //! feedback: when a response was not applied to its end it starts again from `reached`.

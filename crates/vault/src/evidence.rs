@@ -128,12 +128,13 @@ impl Pending {
         }
     }
 
-    /// Stores `chunk` as the records of the new rows `first..first + chunk.len()`.
+    /// Stores `chunk` as the records of the new rows `first..first + chunk.len()`. What is
+    /// pending goes first: its ids are lower, and a chunk written later must not span these.
     pub(crate) fn put_sealed(&mut self, conn: &Connection, first: i64, chunk: RawChunk) -> Result<()> {
         if chunk.is_empty() {
             return Ok(());
         }
-        self.scrub(conn)?;
+        self.flush(conn)?;
         let last = first + chunk.records as i64 - 1;
         insert(conn, first, last, ZSTD_RUN, &chunk.data)
     }

@@ -104,6 +104,34 @@ fn shrinking_purges_and_widening_backfills() {
     assert_converged(&server, &vault, "rev");
 }
 
+/// A fresh client reads a shrink and a widening after the messages (the server sends what the
+/// current grant permits): the shrink purges messages of the same response, whose evidence was
+/// compressed together ahead of the write and must go with them; the widening brings them back.
+#[test]
+fn a_fresh_sync_through_a_shrink_keeps_evidence_only_of_live_rows() {
+    let server = server(2_000, Scope::All);
+    let keep: Vec<UserId> = employees_with_messages(&server)
+        .into_iter()
+        .take(2)
+        .map(UserId)
+        .collect();
+    server
+        .archive
+        .set_grant("rev", grant(Scope::Employees(keep)))
+        .unwrap();
+    server.archive.set_grant("rev", grant(Scope::All)).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = new_vault(&tmp.path().join("p"));
+    let client = client(&server.rt, &server.url, "rev");
+    let report = run_sync(&vault, &client, &small_batches()).unwrap();
+    assert!(
+        report.purged > 0,
+        "the shrink purged what came before it: {report:?}"
+    );
+    // `held` (in `assert_converged`) checks that every kept record belongs to a live row, once.
+    assert_converged(&server, &vault, "rev");
+}
+
 #[test]
 fn past_the_lease_the_slice_stays_closed_until_a_sync_succeeds() {
     let server = server(200, Scope::All);
