@@ -32,7 +32,8 @@ pub mod field {
     pub const GROUP: &str = "group";
     /// WeCom msgtype.
     pub const MSGTYPE: &str = "msgtype";
-    /// Message time, ms since the epoch, i64: indexed and fast.
+    /// Message time, ms since the epoch, i64: fast only (date filters check the column; as a
+    /// term every message would add one to the term dictionary).
     pub const MSGTIME: &str = "msgtime";
     /// A rule hit is recorded on the message, bool.
     pub const HAS_VIOLATION: &str = "has_violation";
@@ -66,7 +67,7 @@ pub fn schema() -> Schema {
     b.add_text_field(field::CUSTOMER, STRING | FAST);
     b.add_text_field(field::GROUP, STRING | FAST);
     b.add_text_field(field::MSGTYPE, STRING | FAST);
-    b.add_i64_field(field::MSGTIME, INDEXED | FAST);
+    b.add_i64_field(field::MSGTIME, FAST);
     b.add_bool_field(field::HAS_VIOLATION, INDEXED | FAST);
     b.add_bool_field(field::HAS_ANNOTATION, INDEXED | FAST);
     let text = TextOptions::default().set_indexing_options(
@@ -135,9 +136,17 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// Opens the profile's index, creating it when the directory holds none.
+    /// Opens the profile's index, creating it when the directory holds none, or one of another
+    /// schema (an older Dossier's): that one is replaced by an empty index, which `catch_up`
+    /// fills from the vault (its committed seq is none), and its files go at the first commit.
     pub fn open(vault: &Vault) -> Result<SearchIndex> {
-        let index = Index::open_or_create(vault.index_directory(), schema())?;
+        let index = match Index::open_or_create(vault.index_directory(), schema()) {
+            Err(tantivy::TantivyError::SchemaError(why)) => {
+                tracing::warn!(%why, "the search index is rebuilt for this version's schema");
+                Index::create(vault.index_directory(), schema(), Default::default())?
+            }
+            other => other?,
+        };
         index.tokenizers().register(GRAM_TOKENIZER, GramTokenizer);
         let fields = Fields::of(&index.schema())?;
         let reader = index

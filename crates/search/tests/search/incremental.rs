@@ -237,3 +237,55 @@ fn cached_filters_follow_deletes_upserts_and_new_segments() {
     assert_eq!(find(&index, "employee:zhangsan 过滤"), every);
     assert_eq!(find(&index, "has:violation"), Vec::<i64>::new());
 }
+
+/// The index of an older Dossier (another schema) is replaced on open and filled from the vault;
+/// its files go at the first commit.
+#[test]
+fn an_index_of_another_schema_is_rebuilt_from_the_vault() {
+    let (_d, vault) = new_vault();
+    let files = |vault: &dossier_vault::Vault| -> std::collections::BTreeSet<String> {
+        std::fs::read_dir(vault.dir().join("index"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.') && n != "meta.json")
+            .collect()
+    };
+    {
+        let mut b = tantivy::schema::Schema::builder();
+        let body = b.add_text_field("body", tantivy::schema::TEXT);
+        let old = tantivy::Index::create(vault.index_directory(), b.build(), Default::default()).unwrap();
+        let mut w: tantivy::IndexWriter = old.writer_with_num_threads(1, 15_000_000).unwrap();
+        w.add_document(tantivy::doc!(body => "旧版本的索引")).unwrap();
+        let mut prepared = w.prepare_commit().unwrap();
+        prepared.set_payload("7");
+        prepared.commit().unwrap();
+        w.wait_merging_threads().unwrap();
+    }
+    let old_files = files(&vault);
+    assert!(!old_files.is_empty());
+    let m = text_message(1, "zhangsan", &["wmc"], None, 1000, "新版本 保证收益");
+    vault
+        .db()
+        .write(|tx| {
+            tx.put_message(&m, None, 7)?;
+            tx.set_cursor(7)
+        })
+        .unwrap();
+
+    let index = SearchIndex::open(&vault).unwrap();
+    assert_eq!(
+        index.committed_seq().unwrap(),
+        None,
+        "an empty index in its place"
+    );
+    assert_eq!(index.num_docs(), 0);
+    let mut w = index.writer().unwrap();
+    let done = catch_up(&vault, &index, &mut w).unwrap();
+    w.wait_merging_threads().unwrap();
+    assert_eq!(done.messages, 1);
+    assert_eq!(find(&index, "保证").len(), 1);
+    assert!(
+        files(&vault).is_disjoint(&old_files),
+        "the old index's files are gone"
+    );
+}
