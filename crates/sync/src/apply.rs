@@ -782,6 +782,60 @@ mod tests {
         .to_string()
     }
 
+    /// Runs close at 64 records or once their records reach the chunk size, so reading one
+    /// record never decompresses much more than that.
+    #[test]
+    fn the_decoder_closes_a_run_at_its_size() {
+        let tmp = tempfile::tempdir().unwrap();
+        let vault = Profile::create(
+            &tmp.path().join("p"),
+            KeySource::Passphrase(Passphrase::new("pass").unwrap()),
+            &CreateOptions {
+                kdf: KdfParams {
+                    m_kib: 256,
+                    t: 1,
+                    p: 1,
+                },
+            },
+        )
+        .unwrap();
+        let index = SearchIndex::open(&vault).unwrap();
+        let long = "长".repeat(2_000); // 6,000 bytes
+        let mut body = String::new();
+        for seq in 1..=20 {
+            let line = message_line(seq, "zhangsan").replace(&format!("第{seq}条"), &long);
+            body += &line;
+            body.push('\n');
+        }
+        for seq in 21..=100 {
+            body += &message_line(seq, "zhangsan");
+            body.push('\n');
+        }
+        body += "{\"type\":\"cursor\",\"seq\":100,\"more\":false,\"head\":100}\n";
+        let (out, decoded) = std::sync::mpsc::sync_channel(4);
+        let mut decoder = Decoder::new(&out, &index, None);
+        assert!(
+            decoder
+                .lines(&mut Cursor::new(body.into_bytes()))
+                .ok()
+                .flatten()
+                .is_none()
+        );
+        assert!(decoder.flush().is_ok());
+        let Ok(Decoded::Records(records)) = decoded.recv() else {
+            panic!("one batch of records");
+        };
+        let runs: Vec<usize> = records
+            .iter()
+            .filter_map(|r| match r {
+                Record::Message(m) => m.chunk.as_ref().map(|c| c.len()),
+                _ => None,
+            })
+            .collect();
+        // Six long records pass 32 KiB; 20 = 6 + 6 + 6 + 2, then short ones fill 64.
+        assert_eq!(runs, vec![6, 6, 6, 64, 18]);
+    }
+
     /// A grant record among the messages of one run: the messages it purges take their evidence
     /// with them, although it was compressed with the rest of the run.
     #[test]

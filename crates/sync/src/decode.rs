@@ -11,7 +11,7 @@ use std::sync::mpsc::SyncSender;
 use dossier_model::Hit;
 use dossier_rules::{Normalized, RuleSet};
 use dossier_search::{PreparedDoc, SearchIndex};
-use dossier_vault::{MessageRow, RAW_CHUNK_MESSAGES, RawChunk, RawChunker};
+use dossier_vault::{MessageRow, RAW_CHUNK_BYTES, RAW_CHUNK_MESSAGES, RawChunk, RawChunker};
 use tokio::sync::mpsc;
 
 use crate::record::Line;
@@ -261,9 +261,10 @@ impl<'a> Decoder<'a> {
     }
 }
 
-/// Compresses the records of the batch's messages in runs of up to [`RAW_CHUNK_MESSAGES`]; each
-/// run's chunk goes with its first message. A run that fails to compress goes without (the
-/// writer compresses it).
+/// Compresses the records of the batch's messages in runs of up to [`RAW_CHUNK_MESSAGES`] records
+/// (closed once they reach [`RAW_CHUNK_BYTES`], like the vault's own chunks); each run's chunk
+/// goes with its first message. A run that fails to compress goes without (the writer keeps its
+/// records one by one).
 fn seal_runs(chunker: &mut RawChunker, batch: &mut [Record]) {
     let mut messages: Vec<&mut DecodedMessage> = batch
         .iter_mut()
@@ -272,11 +273,20 @@ fn seal_runs(chunker: &mut RawChunker, batch: &mut [Record]) {
             _ => None,
         })
         .collect();
-    for run in messages.chunks_mut(RAW_CHUNK_MESSAGES) {
+    let mut rest = &mut messages[..];
+    while !rest.is_empty() {
+        let mut len = 0;
+        let mut bytes = 0;
+        while len < rest.len() && len < RAW_CHUNK_MESSAGES && bytes < RAW_CHUNK_BYTES {
+            bytes += rest[len].raw.len();
+            len += 1;
+        }
+        let (run, after) = std::mem::take(&mut rest).split_at_mut(len);
         match chunker.seal(run.iter().map(|m| m.raw.as_str())) {
             Ok(chunk) => run[0].chunk = Some(chunk),
             Err(e) => tracing::warn!(error = %e, "evidence not compressed ahead"),
         }
+        rest = after;
     }
 }
 

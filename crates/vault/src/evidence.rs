@@ -24,8 +24,8 @@ use crate::error::{Error, IntegrityError, Result};
 
 /// Records per chunk at most.
 pub const CHUNK_MESSAGES: usize = 64;
-/// A chunk is closed once its records reach this size.
-const CHUNK_BYTES: usize = 32 << 10;
+/// A chunk is closed once its records reach this size (a read decompresses the whole chunk).
+pub const CHUNK_BYTES: usize = 32 << 10;
 /// zstd level: 1 is the fastest, and higher levels gain little on chunks this small.
 const LEVEL: i32 = 1;
 

@@ -51,7 +51,9 @@ pub use db::{
     READER_CACHE_KIB, READER_POOL, Reader, StoredMessage, Tx, conv_key, now_ms, parse_conv_key,
 };
 pub use error::{Error, IntegrityError, InternalError, Result, UserError, integrity_from_io};
-pub use evidence::{CHUNK_MESSAGES as RAW_CHUNK_MESSAGES, RawChunk, RawChunker};
+pub use evidence::{
+    CHUNK_BYTES as RAW_CHUNK_BYTES, CHUNK_MESSAGES as RAW_CHUNK_MESSAGES, RawChunk, RawChunker,
+};
 pub use index_dir::{DEFAULT_CACHE_BYTES, DEFAULT_CHUNK_LOG2, EncryptedDirectory};
 pub use media::{MediaStore, THUMBNAIL_SIDE, Thumbnail};
 pub use profile::{
