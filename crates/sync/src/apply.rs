@@ -769,6 +769,25 @@ mod tests {
     use super::*;
     use crate::decode::{Decoded, Decoder};
 
+    /// A fresh profile (cheap key derivation) and its index.
+    fn profile() -> (tempfile::TempDir, Vault, SearchIndex) {
+        let tmp = tempfile::tempdir().unwrap();
+        let vault = Profile::create(
+            &tmp.path().join("p"),
+            KeySource::Passphrase(Passphrase::new("pass").unwrap()),
+            &CreateOptions {
+                kdf: KdfParams {
+                    m_kib: 256,
+                    t: 1,
+                    p: 1,
+                },
+            },
+        )
+        .unwrap();
+        let index = SearchIndex::open(&vault).unwrap();
+        (tmp, vault, index)
+    }
+
     fn message_line(seq: i64, from: &str) -> String {
         serde_json::json!({
             "type": "message",
@@ -786,20 +805,7 @@ mod tests {
     /// record never decompresses much more than that.
     #[test]
     fn the_decoder_closes_a_run_at_its_size() {
-        let tmp = tempfile::tempdir().unwrap();
-        let vault = Profile::create(
-            &tmp.path().join("p"),
-            KeySource::Passphrase(Passphrase::new("pass").unwrap()),
-            &CreateOptions {
-                kdf: KdfParams {
-                    m_kib: 256,
-                    t: 1,
-                    p: 1,
-                },
-            },
-        )
-        .unwrap();
-        let index = SearchIndex::open(&vault).unwrap();
+        let (_tmp, vault, index) = profile();
         let long = "长".repeat(2_000); // 6,000 bytes
         let mut body = String::new();
         for seq in 1..=20 {
@@ -840,20 +846,7 @@ mod tests {
     /// with them, although it was compressed with the rest of the run.
     #[test]
     fn a_purge_inside_a_run_takes_the_purged_evidence_too() {
-        let tmp = tempfile::tempdir().unwrap();
-        let vault = Profile::create(
-            &tmp.path().join("p"),
-            KeySource::Passphrase(Passphrase::new("pass").unwrap()),
-            &CreateOptions {
-                kdf: KdfParams {
-                    m_kib: 256,
-                    t: 1,
-                    p: 1,
-                },
-            },
-        )
-        .unwrap();
-        let index = SearchIndex::open(&vault).unwrap();
+        let (_tmp, vault, index) = profile();
         let grant = Grant {
             scope: Scope::Employees(vec![UserId("zhangsan".into())]),
             window: (None, None),
