@@ -805,7 +805,7 @@ mod tests {
     /// record never decompresses much more than that.
     #[test]
     fn the_decoder_closes_a_run_at_its_size() {
-        let (_tmp, vault, index) = profile();
+        let (_tmp, _vault, index) = profile();
         let long = "长".repeat(2_000); // 6,000 bytes
         let mut body = String::new();
         for seq in 1..=20 {
