@@ -76,8 +76,7 @@ impl RawChunker {
         self.entries.clear();
         let mut count = 0;
         for raw in records {
-            self.entries.extend_from_slice(&(raw.len() as u32).to_le_bytes());
-            self.entries.extend_from_slice(raw.as_bytes());
+            encode(&mut self.entries, None, raw);
             count += 1;
         }
         Ok(RawChunk {
@@ -106,7 +105,7 @@ impl Pending {
             self.flush(conn)?;
         }
         self.ids.push(id);
-        encode(&mut self.entries, id, raw);
+        encode(&mut self.entries, Some(id), raw);
         if self.ids.len() >= CHUNK_MESSAGES || self.entries.len() >= CHUNK_BYTES {
             self.flush(conn)?;
         }
@@ -120,7 +119,7 @@ impl Pending {
             self.ids.retain(|&i| i != id);
             for (i, raw) in Entries::with_ids(&entries) {
                 if i != id {
-                    encode(&mut self.entries, i, raw);
+                    encode(&mut self.entries, Some(i), raw);
                 }
             }
         } else {
@@ -183,8 +182,11 @@ fn insert(conn: &Connection, first: i64, last: i64, codec: i64, data: &[u8]) -> 
     Ok(())
 }
 
-fn encode(out: &mut Vec<u8>, id: i64, raw: &str) {
-    out.extend_from_slice(&id.to_le_bytes());
+/// Appends an entry; `id` is `None` where ids are implied.
+fn encode(out: &mut Vec<u8>, id: Option<i64>, raw: &str) {
+    if let Some(id) = id {
+        out.extend_from_slice(&id.to_le_bytes());
+    }
     out.extend_from_slice(&(raw.len() as u32).to_le_bytes());
     out.extend_from_slice(raw.as_bytes());
 }
@@ -239,20 +241,23 @@ struct Chunk {
 }
 
 impl Chunk {
+    /// A row of `SELECT first, last, codec, data FROM raw_chunks`.
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Chunk> {
+        Ok(Chunk {
+            first: r.get(0)?,
+            last: r.get(1)?,
+            codec: r.get(2)?,
+            data: r.get(3)?,
+        })
+    }
+
     /// The chunk that would hold row `id`.
     fn holding(conn: &Connection, id: i64) -> Result<Option<Chunk>> {
         let chunk = conn
             .prepare_cached(
                 "SELECT first, last, codec, data FROM raw_chunks WHERE first <= ?1 ORDER BY first DESC LIMIT 1",
             )?
-            .query_row([id], |r| {
-                Ok(Chunk {
-                    first: r.get(0)?,
-                    last: r.get(1)?,
-                    codec: r.get(2)?,
-                    data: r.get(3)?,
-                })
-            })
+            .query_row([id], Chunk::from_row)
             .optional()?;
         Ok(chunk.filter(|c| c.last >= id))
     }
@@ -309,13 +314,7 @@ pub(crate) fn each(conn: &Connection, f: &mut dyn FnMut(i64, &str) -> Result<()>
     let mut stmt = conn.prepare("SELECT first, last, codec, data FROM raw_chunks ORDER BY first")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let chunk = Chunk {
-            first: r.get(0)?,
-            last: r.get(1)?,
-            codec: r.get(2)?,
-            data: r.get(3)?,
-        };
-        for (id, raw) in chunk.entries()? {
+        for (id, raw) in Chunk::from_row(r)?.entries()? {
             f(id, &raw)?;
         }
     }
@@ -340,7 +339,7 @@ fn scrub(conn: &Connection, ids: &BTreeSet<i64>, c: &mut zstd::bulk::Compressor<
         if let (Some(first), Some(last)) = (kept.first(), kept.last()) {
             let mut entries = Vec::new();
             for (i, raw) in &kept {
-                encode(&mut entries, *i, raw);
+                encode(&mut entries, Some(*i), raw);
             }
             conn.execute(
                 "INSERT INTO raw_chunks (first, last, codec, data) VALUES (?1, ?2, ?3, ?4)",
